@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at start-up; a bad value stops the server
+ * with one line naming the variable and what is allowed.
+ */
+
+// 0 picks any free port (the test harnesses use it).
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+		.optional(),
+	DATA_DIR: z.string().min(1).default('./data'),
+	MIGRATIONS_DIR: z.string().min(1).default('./drizzle'),
+	PORT: port.default(3000),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	// adapter-node's own variables, validated here so a typo stops the server with a clear line.
+	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+	PROTOCOL_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').optional(),
+	DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+	// Seconds to let in-flight requests finish on SIGTERM.
+	SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(9).default(5)
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Empty strings count as unset, as in most shells' `VAR= cmd`. */
+function withoutEmpty(env: Record<string, string | undefined>) {
+	return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const result = schema.safeParse(withoutEmpty(env));
+	if (result.success) {
+		const c = result.data;
+		return { ...c, DATA_DIR: path.resolve(c.DATA_DIR), MIGRATIONS_DIR: path.resolve(c.MIGRATIONS_DIR) };
+	}
+	const issue = result.error.issues[0]!;
+	const name = String(issue.path[0]);
+	const shown = name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(env[name]);
+	throw new ConfigError(`Invalid configuration: ${name}=${shown}: ${issue.message}`);
+}
+
+let current: Config | undefined;
+
+export function config(): Config {
+	current ??= parseConfig(process.env);
+	return current;
+}

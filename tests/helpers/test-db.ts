@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import postgres from 'postgres';
+import { openDatabase, type DatabaseHandle, type Engine } from '../../src/lib/server/db/client';
+
+export const migrationsDir = path.resolve('drizzle');
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL names a server to test against. */
+export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestDatabase extends DatabaseHandle {
+	/** The database's own URL (PostgreSQL only), for starting a server on it. */
+	url?: string;
+	/** Closes the handle and throws the database away. */
+	destroy(): Promise<void>;
+}
+
+function adminUrl(): string {
+	const url = process.env.TEST_DATABASE_URL;
+	if (!url) throw new Error('TEST_DATABASE_URL is not set');
+	return url;
+}
+
+/** A PostgreSQL database of its own for one test, created empty and dropped afterwards. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `lesspiegel_test_${randomBytes(6).toString('hex')}`;
+	const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`create database ${name}`);
+	} finally {
+		await admin.end();
+	}
+	const url = new URL(adminUrl());
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		async drop() {
+			const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+			try {
+				await dropper.unsafe(`drop database if exists ${name} with (force)`);
+			} finally {
+				await dropper.end();
+			}
+		}
+	};
+}
+
+/** A migrated, empty database on `engine`: PGlite in memory, or a fresh PostgreSQL database. */
+export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
+	if (engine === 'pglite') {
+		const handle = await openDatabase({ engine, migrationsDir });
+		return { ...handle, destroy: () => handle.close() };
+	}
+	const created = await createPostgresDatabase();
+	const handle = await openDatabase({ engine, url: created.url, poolSize: 4, migrationsDir });
+	return {
+		...handle,
+		url: created.url,
+		async destroy() {
+			await handle.close();
+			await created.drop();
+		}
+	};
+}
