@@ -11,6 +11,7 @@ export const buildEntry = path.join(root, 'build', 'index.js');
 const sources = ['src', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 const ignored = new Set(['paraglide', 'node_modules']);
 
+/** @param {string} entry */
 function newestMtime(entry) {
 	if (!existsSync(entry)) return 0;
 	const stat = statSync(entry);

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/lib/server/config';
+
+describe('configuration', () => {
+	it('has working defaults: PGlite in ./data, port 3000', () => {
+		const cfg = parseConfig({});
+		expect(cfg.DATABASE_URL).toBeUndefined();
+		expect(cfg.DATA_DIR).toBe(path.resolve('data'));
+		expect(cfg.PORT).toBe(3000);
+		expect(cfg.SHUTDOWN_TIMEOUT).toBeLessThan(10);
+	});
+
+	it('treats empty values as unset', () => {
+		expect(parseConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
+	});
+
+	it.each([
+		['PORT', 'abc'],
+		['PORT', '70000'],
+		['DATABASE_URL', 'mysql://localhost/x'],
+		['LOG_LEVEL', 'verbose'],
+		['DB_POOL_SIZE', '0'],
+		['SHUTDOWN_TIMEOUT', '30'],
+		['ORIGIN', 'ftp://example.org'],
+		['PROTOCOL_HEADER', 'x forwarded']
+	])('refuses %s=%s with one line naming the variable', (name, value) => {
+		let error: unknown;
+		try {
+			parseConfig({ [name]: value });
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(ConfigError);
+		const message = (error as ConfigError).message;
+		expect(message).toMatch(new RegExp(`^Invalid configuration: ${name}=`));
+		expect(message).not.toContain('\n');
+	});
+
+	it('never echoes a database URL, which may hold a password', () => {
+		expect(() => parseConfig({ DATABASE_URL: 'mysql://user:secret@host/db' })).toThrow(/DATABASE_URL=\(hidden\)/);
+		expect(() => parseConfig({ DATABASE_URL: 'mysql://user:secret@host/db' })).not.toThrow(/secret/);
+	});
+});
