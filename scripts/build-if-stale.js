@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const buildEntry = path.join(root, 'build', 'index.js');
 
-const sources = ['src', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const sources = ['src', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'paraglide.config.js', 'package-lock.json'];
 const ignored = new Set(['paraglide', 'node_modules']);
 
 /** @param {string} entry */
