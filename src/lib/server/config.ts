@@ -24,10 +24,31 @@ const schema = z.object({
 	DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 	// Seconds to let in-flight requests finish on SIGTERM.
-	SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(9).default(5)
+	SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(9).default(5),
+	// Staff sessions: NIST 800-63B AAL2 (which ASVS 5.0 level 2 follows): re-authenticate
+	// after 12 hours, and after 30 minutes without activity.
+	SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+	SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(720).default(30),
+	INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(336).default(72),
+	PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+	// PRIVACY.md: security log kept 180 days by default; deactivated accounts deleted within
+	// 12 months at most.
+	SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+	DEACTIVATED_ACCOUNT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(365),
+	// Login attempts allowed per IP address and per account in the window (per instance).
+	LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(3).max(1000).default(10),
+	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+	SMTP_URL: z
+		.string()
+		.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+		.optional(),
+	MAIL_FROM: z.email('must be an e-mail address').default('noreply@lesspiegel.invalid')
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** URLs that may carry a password: never echoed in an error. */
+const secret = new Set(['DATABASE_URL', 'SMTP_URL']);
 
 export class ConfigError extends Error {}
 
@@ -44,7 +65,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	}
 	const issue = result.error.issues[0]!;
 	const name = String(issue.path[0]);
-	const shown = name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(env[name]);
+	const shown = secret.has(name) ? '(hidden)' : JSON.stringify(env[name]);
 	throw new ConfigError(`Invalid configuration: ${name}=${shown}: ${issue.message}`);
 }
 

@@ -1,5 +1,5 @@
 import type { Handle } from '@sveltejs/kit';
-import { config } from '../config';
+import { isSecureRequest } from './secure-request';
 
 /**
  * Headers every response gets. The Content-Security-Policy itself comes from `kit.csp` in
@@ -14,10 +14,7 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Cross-Origin-Resource-Policy', 'same-origin');
 	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-	// adapter-node reports https for every request unless ORIGIN or PROTOCOL_HEADER says
-	// otherwise, so only trust the protocol when one of them is configured.
-	const cfg = config();
-	if (event.url.protocol === 'https:' && (cfg.ORIGIN || cfg.PROTOCOL_HEADER)) {
+	if (isSecureRequest(event)) {
 		headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
 	}
 	return response;
