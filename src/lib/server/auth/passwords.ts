@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import commonPasswordList from './common-passwords.txt?raw';
+import { commonPasswords as commonPasswordList } from './common-passwords';
 
 /** OWASP's argon2id minimum: 19 MiB memory, 2 iterations, 1 lane. */
 const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
@@ -7,7 +7,7 @@ const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputL
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
 
-const commonPasswords = new Set(commonPasswordList.split('\n').filter(Boolean));
+const commonPasswords = new Set(commonPasswordList);
 
 export type PasswordProblem = 'too_short' | 'too_long' | 'too_common';
 
