@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
+
+/**
+ * PRIVACY.md: the only personal data is staff data, exactly the processor agreement's list,
+ * and there is no table that could hold a student identifier or a per-submission record.
+ * Every column of the migrated schema must appear here with the reason it may exist; a new
+ * column fails this test until someone writes down why it is allowed.
+ */
+const allowedColumns: Record<string, Record<string, string>> = {
+	schools: {
+		id: 'key',
+		name: 'the school (controller), not a person',
+		min_group_size: 'k of PRIVACY.md S4',
+		created_at: 'when the school was added; no person'
+	},
+	users: {
+		id: 'key',
+		email: 'staff: business e-mail',
+		first_name: 'staff: first name (optional)',
+		last_name: 'staff: last name (optional)',
+		password_hash: 'staff: login data (argon2id)',
+		totp_key: 'staff: login data (second factor)',
+		deactivated_at: 'staff: needed to delete terminated accounts in time'
+	},
+	sessions: {
+		id: 'SHA-256 of the session token',
+		user_id: 'staff login data',
+		created_at: 'staff login data: absolute lifetime',
+		last_active_at: 'staff login data: idle timeout',
+		expires_at: 'staff login data',
+		two_factor_verified: 'staff login data'
+	},
+	totp_recovery_codes: { user_id: 'staff login data', code_hash: 'hash of a single-use recovery code' },
+	memberships: { user_id: 'staff', school_id: 'staff', role: 'staff: role(s) within a school' },
+	groups: { id: 'key', school_id: 'organisation', name: 'a class name, no person', year_level: 'organisation' },
+	group_teachers: { group_id: 'organisation', user_id: 'staff: which teacher teaches the group' },
+	invitations: {
+		token_hash: 'hash of a single-use link',
+		email: 'staff: business e-mail of the invited staff member',
+		school_id: 'organisation',
+		role: 'staff: role offered',
+		expires_at: 'link expiry'
+	},
+	password_resets: { token_hash: 'hash of a single-use link', user_id: 'staff', expires_at: 'link expiry' },
+	security_log: {
+		id: 'key',
+		at: 'staff security data: time',
+		event: 'staff security data: login, logout, failed attempt, ...',
+		user_id: 'staff security data: the staff member concerned',
+		actor_id: 'staff security data: who made the change',
+		ip: 'staff security data: IP address (staff only, never students)'
+	}
+};
+
+/** Names that suggest a student or device identifier or a per-submission record. */
+const forbiddenName = /student|pupil|leerling|nickname|device|user_agent|fingerprint|submission|submitted_at|answer_at/i;
+
+describe.each(engines)('schema audit on %s', (engine) => {
+	let handle: TestDatabase;
+	let columns: Array<{ table: string; column: string }>;
+	beforeAll(async () => {
+		handle = await openTestDatabase(engine);
+		columns = await handle.db
+			.select({ table: sql<string>`table_name`, column: sql<string>`column_name` })
+			.from(sql`information_schema.columns`)
+			.where(sql`table_schema = 'public'`);
+	});
+	afterAll(async () => {
+		await handle.destroy();
+	});
+
+	it('holds no table the audit does not know', () => {
+		const tables = new Set(columns.map((c) => c.table));
+		expect([...tables].sort()).toEqual(Object.keys(allowedColumns).sort());
+	});
+
+	it('holds no column beyond the allowed staff data and anonymous data', () => {
+		const unexpected = columns.filter((c) => !(c.column in (allowedColumns[c.table] ?? {})));
+		expect(unexpected).toEqual([]);
+		const missing = Object.entries(allowedColumns).flatMap(([table, cols]) =>
+			Object.keys(cols)
+				.filter((column) => !columns.some((c) => c.table === table && c.column === column))
+				.map((column) => ({ table, column }))
+		);
+		expect(missing).toEqual([]);
+	});
+
+	it('has no table or column named like a student or device identifier', () => {
+		expect(columns.filter((c) => forbiddenName.test(c.table) || forbiddenName.test(c.column))).toEqual([]);
+	});
+
+	it('keeps IP addresses only in the staff security log', () => {
+		expect(columns.filter((c) => /(^|_)ip($|_)|address/.test(c.column) && c.table !== 'security_log')).toEqual([]);
+	});
+});
