@@ -14,6 +14,10 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self'],
 				'style-src': ['self'],
+				// SvelteKit's route announcer carries one fixed inline style attribute
+				// (sveltejs/kit#11993); allow exactly that one by hash. The e2e tests fail on any
+				// other CSP violation, so a change of it is noticed.
+				'style-src-attr': ['unsafe-hashes', 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='],
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],

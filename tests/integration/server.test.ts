@@ -46,7 +46,7 @@ describe('server on embedded PGlite', () => {
 			expect(csp).toContain("frame-ancestors 'none'");
 			expect(csp).not.toMatch(/https?:\/\//);
 			expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-			expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+			expect(response.headers.get('referrer-policy')).toBe('same-origin');
 			expect(response.headers.get('permissions-policy')).toContain('camera=()');
 			// Served over plain http without ORIGIN: HSTS would be a lie.
 			expect(response.headers.get('strict-transport-security')).toBeNull();

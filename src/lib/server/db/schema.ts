@@ -23,19 +23,19 @@ import {
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
-/**
- * A school: the controller in the processor agreement. `minGroupSize` is PRIVACY.md's k:
- * a school may raise it, never below 5.
- */
+/** PRIVACY.md S4: no aggregate of fewer than k answers is shown; a school may raise k, never below this. */
+export const MIN_GROUP_SIZE = 5;
+
+/** A school: the controller in the processor agreement. `minGroupSize` is its k. */
 export const schools = pgTable(
 	'schools',
 	{
 		id: uuid('id').primaryKey().defaultRandom(),
 		name: text('name').notNull(),
-		minGroupSize: integer('min_group_size').notNull().default(5),
+		minGroupSize: integer('min_group_size').notNull().default(MIN_GROUP_SIZE),
 		createdAt: at('created_at').notNull().defaultNow()
 	},
-	(t) => [check('schools_min_group_size_at_least_5', sql`${t.minGroupSize} >= 5`)]
+	(t) => [check('schools_min_group_size_at_least_5', sql`${t.minGroupSize} >= ${sql.raw(String(MIN_GROUP_SIZE))}`)]
 );
 
 export const staffRoles = ['admin', 'school_leader', 'care_coordinator', 'teacher'] as const;

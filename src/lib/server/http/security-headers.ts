@@ -9,7 +9,10 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
 	headers.set('X-Content-Type-Options', 'nosniff');
-	headers.set('Referrer-Policy', 'no-referrer');
+	// Not no-referrer: with it, Chromium sends `Origin: null` on form posts, and SvelteKit's
+	// CSRF check then refuses every student form without JavaScript. same-origin still
+	// sends nothing to any other site.
+	headers.set('Referrer-Policy', 'same-origin');
 	headers.set('X-Frame-Options', 'DENY');
 	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Cross-Origin-Resource-Policy', 'same-origin');
