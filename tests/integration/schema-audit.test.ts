@@ -51,11 +51,58 @@ const allowedColumns: Record<string, Record<string, string>> = {
 		user_id: 'staff security data: the staff member concerned',
 		actor_id: 'staff security data: who made the change',
 		ip: 'staff security data: IP address (staff only, never students)'
-	}
+	},
+	questionnaires: {
+		id: 'key',
+		school_id: 'organisation',
+		owner_id: 'staff: the teacher of a personal questionnaire',
+		personal: 'organisation',
+		archived: 'organisation'
+	},
+	questionnaire_versions: {
+		id: 'key',
+		questionnaire_id: 'organisation',
+		number: 'version number',
+		title_nl: 'questionnaire text',
+		title_en: 'questionnaire text',
+		created_at: 'when the version was written (by staff), not an answer time'
+	},
+	questions: {
+		id: 'key',
+		version_id: 'organisation',
+		position: 'order of questions in the questionnaire, not of answers',
+		type: 'question type',
+		prompt_nl: 'question text',
+		prompt_en: 'question text',
+		theme: 'question theme',
+		options: 'choice texts'
+	},
+	rounds: {
+		id: 'key',
+		group_id: 'organisation',
+		version_id: 'organisation',
+		opened_by: 'staff: the teacher who opened the round',
+		join_code: 'the code projected for the whole class, not per student',
+		opened_at: 'when the teacher opened the round',
+		closes_at: 'the teacher\'s auto-close time',
+		closed_at: 'when the round closed',
+		cap: 'the group size the teacher entered',
+		tan_only: 'round option',
+		live_results: 'round option'
+	},
+	round_tallies: { round_id: 'key', n: 'S2: per-round tally (a count, no order or time)' },
+	answer_counts: {
+		round_id: 'S2: counter key',
+		question_id: 'S2: counter key',
+		choice: 'S2: counter key (an option, a scale value or a normalised term, S7)',
+		n: 'S2: the count'
+	},
+	ballots: { token_hash: 'S3: hash of a single-use ballot', round_id: 'S3: its round, nothing else' },
+	tans: { code_hash: 'S3: hash of a printed one-time code', round_id: 'S3: its round, nothing else' }
 };
 
 /** Names that suggest a student or device identifier or a per-submission record. */
-const forbiddenName = /student|pupil|leerling|nickname|device|user_agent|fingerprint|submission|submitted_at|answer_at/i;
+const forbiddenName = /student|pupil|leerling|nickname|device|user_agent|fingerprint|submission|submitted_at|answered_at|sequence/i;
 
 describe.each(engines)('schema audit on %s', (engine) => {
 	let handle: TestDatabase;
@@ -89,6 +136,20 @@ describe.each(engines)('schema audit on %s', (engine) => {
 
 	it('has no table or column named like a student or device identifier', () => {
 		expect(columns.filter((c) => forbiddenName.test(c.table) || forbiddenName.test(c.column))).toEqual([]);
+	});
+
+	it('S2: answers exist only as counters, with no time, order or submission key', () => {
+		const answerTables = ['answer_counts', 'round_tallies'];
+		const answerColumns = columns.filter((c) => answerTables.includes(c.table)).map((c) => `${c.table}.${c.column}`);
+		expect(answerColumns.sort()).toEqual(
+			['answer_counts.choice', 'answer_counts.n', 'answer_counts.question_id', 'answer_counts.round_id', 'round_tallies.n', 'round_tallies.round_id'].sort()
+		);
+	});
+
+	it('S3: a ballot or TAN row holds a hash and its round, nothing else', () => {
+		const of = (table: string) => columns.filter((c) => c.table === table).map((c) => c.column).sort();
+		expect(of('ballots')).toEqual(['round_id', 'token_hash']);
+		expect(of('tans')).toEqual(['code_hash', 'round_id']);
 	});
 
 	it('keeps IP addresses only in the staff security log', () => {

@@ -4,6 +4,7 @@ import {
 	boolean,
 	check,
 	index,
+	jsonb,
 	integer,
 	pgEnum,
 	pgTable,
@@ -184,4 +185,148 @@ export const securityLog = pgTable(
 		ip: text('ip')
 	},
 	(t) => [index('security_log_user_idx').on(t.userId), index('security_log_at_idx').on(t.at)]
+);
+
+/*
+ * Questionnaires and rounds. Student answers exist only as counters (PRIVACY.md S2): no row
+ * per submission, no timestamp, no order. Ballots hold a hash and a round id, nothing else (S3).
+ */
+
+export const questionTypes = ['agree5', 'smiley3', 'smiley5', 'rating10', 'single_choice', 'multiple_choice', 'one_word'] as const;
+export type QuestionType = (typeof questionTypes)[number];
+export const questionType = pgEnum('question_type', questionTypes);
+
+/** A questionnaire family: school-wide (no owner) or a teacher's own. Results compare within a family. */
+export const questionnaires = pgTable(
+	'questionnaires',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		schoolId: uuid('school_id')
+			.notNull()
+			.references(() => schools.id, { onDelete: 'cascade' }),
+		/** The teacher of a personal questionnaire; null for the school's. Kept anonymous when they leave. */
+		ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+		personal: boolean('personal').notNull(),
+		archived: boolean('archived').notNull().default(false)
+	},
+	(t) => [index('questionnaires_school_idx').on(t.schoolId)]
+);
+
+/** An immutable snapshot once answered: editing an answered questionnaire makes a new version. */
+export const questionnaireVersions = pgTable(
+	'questionnaire_versions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		questionnaireId: uuid('questionnaire_id')
+			.notNull()
+			.references(() => questionnaires.id, { onDelete: 'cascade' }),
+		number: integer('number').notNull(),
+		titleNl: text('title_nl').notNull(),
+		titleEn: text('title_en').notNull(),
+		createdAt: at('created_at').notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('questionnaire_versions_number_unique').on(t.questionnaireId, t.number)]
+);
+
+export interface ChoiceOption {
+	nl: string;
+	en: string;
+}
+
+export const questions = pgTable(
+	'questions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		versionId: uuid('version_id')
+			.notNull()
+			.references(() => questionnaireVersions.id, { onDelete: 'cascade' }),
+		position: smallint('position').notNull(),
+		type: questionType('type').notNull(),
+		promptNl: text('prompt_nl').notNull(),
+		promptEn: text('prompt_en').notNull(),
+		/** e.g. "safe_climate": compares across groups and over time. */
+		theme: text('theme'),
+		/** Choice questions only. */
+		options: jsonb('options').$type<ChoiceOption[]>()
+	},
+	(t) => [uniqueIndex('questions_position_unique').on(t.versionId, t.position)]
+);
+
+/** A feedback round of one group on one questionnaire version. */
+export const rounds = pgTable(
+	'rounds',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		groupId: uuid('group_id')
+			.notNull()
+			.references(() => groups.id, { onDelete: 'cascade' }),
+		versionId: uuid('version_id')
+			.notNull()
+			.references(() => questionnaireVersions.id, { onDelete: 'restrict' }),
+		/** The teacher who opened it; null once that account is deleted. */
+		openedBy: uuid('opened_by').references(() => users.id, { onDelete: 'set null' }),
+		joinCode: text('join_code').notNull(),
+		openedAt: at('opened_at').notNull().defaultNow(),
+		closesAt: at('closes_at'),
+		closedAt: at('closed_at'),
+		/** Cap on submissions (the group size the teacher entered), or null. */
+		cap: integer('cap'),
+		/** Only printed one-time codes (TANs) let students in. */
+		tanOnly: boolean('tan_only').notNull().default(false),
+		/** Show distributions while open, in steps of at least k (S5). */
+		liveResults: boolean('live_results').notNull().default(false)
+	},
+	(t) => [
+		uniqueIndex('rounds_open_join_code_unique').on(t.joinCode).where(sql`${t.closedAt} is null`),
+		index('rounds_group_idx').on(t.groupId),
+		check('rounds_cap_positive', sql`${t.cap} is null or ${t.cap} > 0`)
+	]
+);
+
+/** How many submissions a round has (S2: the per-round tally). */
+export const roundTallies = pgTable('round_tallies', {
+	roundId: uuid('round_id')
+		.primaryKey()
+		.references(() => rounds.id, { onDelete: 'cascade' }),
+	n: integer('n').notNull().default(0)
+});
+
+/** (round, question, choice) -> n: the only trace of an answer (S2). */
+export const answerCounts = pgTable(
+	'answer_counts',
+	{
+		roundId: uuid('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'cascade' }),
+		questionId: uuid('question_id')
+			.notNull()
+			.references(() => questions.id, { onDelete: 'cascade' }),
+		choice: text('choice').notNull(),
+		n: integer('n').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.questionId, t.choice] })]
+);
+
+/** Single-use ballots (S3): the hash of a random 128-bit token and its round, nothing else. */
+export const ballots = pgTable(
+	'ballots',
+	{
+		tokenHash: text('token_hash').primaryKey(),
+		roundId: uuid('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'cascade' })
+	},
+	(t) => [index('ballots_round_idx').on(t.roundId)]
+);
+
+/** Printed one-time participation codes (S3): exchanged once for a ballot. */
+export const tans = pgTable(
+	'tans',
+	{
+		codeHash: text('code_hash').primaryKey(),
+		roundId: uuid('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'cascade' })
+	},
+	(t) => [index('tans_round_idx').on(t.roundId)]
 );
