@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/lib/server/db/client';
-import { groups, groupTeachers, memberships, schools, users, type StaffRole } from '../../src/lib/server/db/schema';
+import {
+	groups,
+	groupTeachers,
+	memberships,
+	questionnaires,
+	questionnaireVersions,
+	questions,
+	schools,
+	users,
+	type ChoiceOption,
+	type QuestionType,
+	type StaffRole
+} from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/passwords';
 
 /** Builders for test data: real rows through the real schema, with defaults that pass validation. */
@@ -37,4 +49,40 @@ export async function createGroup(db: Database, schoolId: string, options: { nam
 		await db.insert(groupTeachers).values(options.teacherIds.map((userId) => ({ groupId: group!.id, userId })));
 	}
 	return group!;
+}
+
+export interface QuestionSeed {
+	type: QuestionType;
+	options?: ChoiceOption[];
+}
+
+/** A questionnaire with one version of the given questions (default: one of each type). */
+export async function createQuestionnaireVersion(db: Database, schoolId: string, seeds?: QuestionSeed[]) {
+	const list: QuestionSeed[] = seeds ?? [
+		{ type: 'agree5' },
+		{ type: 'smiley3' },
+		{ type: 'rating10' },
+		{ type: 'single_choice', options: [{ nl: 'Ja', en: 'Yes' }, { nl: 'Nee', en: 'No' }] },
+		{ type: 'multiple_choice', options: [{ nl: 'A', en: 'A' }, { nl: 'B', en: 'B' }, { nl: 'C', en: 'C' }] },
+		{ type: 'one_word' }
+	];
+	const [questionnaire] = await db.insert(questionnaires).values({ schoolId, personal: false }).returning({ id: questionnaires.id });
+	const [version] = await db
+		.insert(questionnaireVersions)
+		.values({ questionnaireId: questionnaire!.id, number: 1, titleNl: 'Lesspiegel', titleEn: 'Lesson mirror' })
+		.returning({ id: questionnaireVersions.id });
+	const rows = await db
+		.insert(questions)
+		.values(
+			list.map((seed, position) => ({
+				versionId: version!.id,
+				position,
+				type: seed.type,
+				promptNl: `Vraag ${position + 1}`,
+				promptEn: `Question ${position + 1}`,
+				options: seed.options ?? null
+			}))
+		)
+		.returning({ id: questions.id, type: questions.type, options: questions.options });
+	return { versionId: version!.id, questions: rows };
 }

@@ -1,0 +1,174 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { answerCounts, ballots, roundTallies, rounds } from '../db/schema';
+import type { Increment } from './answers';
+
+/**
+ * The batch writer (PRIVACY.md S6). Submissions that arrive within a short window are applied
+ * together in one transaction: their ballots are consumed and their increments summed, so
+ * neither the tables nor the database log can pair a ballot with its answers once a batch
+ * holds more than one submission. A submission is answered only after its batch committed;
+ * if the batch fails, every submission in it fails and nothing of it is counted, so a retry
+ * with the same ballot succeeds exactly once.
+ */
+
+export interface Submission {
+	roundId: string;
+	ballotHash: string;
+	increments: Increment[];
+}
+
+export type SubmitOutcome = 'counted' | 'ballot_used' | 'closed' | 'full';
+
+export interface BatchWriterOptions {
+	/** How long the first submission of a batch waits for company. */
+	windowMs: number;
+	/** A batch this large is written at once. */
+	maxBatch: number;
+	/** Batches written at the same time (each holds a database connection). */
+	concurrency: number;
+}
+
+/** NOTIFY channel for live counts: payload `{"<roundId>": n, ...}`, sent on commit. */
+export const TALLY_CHANNEL = 'round_tally';
+const ROUNDS_PER_NOTIFY = 100;
+
+interface Pending extends Submission {
+	resolve(outcome: SubmitOutcome): void;
+	reject(error: unknown): void;
+}
+
+export interface BatchWriter {
+	submit(submission: Submission): Promise<SubmitOutcome>;
+	/** Writes what is pending and stops taking submissions. */
+	close(): Promise<void>;
+}
+
+export function createBatchWriter(db: Database, options: BatchWriterOptions): BatchWriter {
+	let pending: Pending[] = [];
+	let timer: NodeJS.Timeout | undefined;
+	let inFlight = 0;
+	let closed = false;
+	const idle: Array<() => void> = [];
+
+	function schedule() {
+		if (pending.length === 0 || inFlight >= options.concurrency) return;
+		if (pending.length >= options.maxBatch || closed) {
+			clearTimeout(timer);
+			timer = undefined;
+			void flush();
+		} else {
+			timer ??= setTimeout(() => {
+				timer = undefined;
+				void flush();
+			}, options.windowMs);
+		}
+	}
+
+	async function flush() {
+		if (pending.length === 0 || inFlight >= options.concurrency) return;
+		const batch = pending.slice(0, options.maxBatch);
+		pending = pending.slice(batch.length);
+		inFlight += 1;
+		try {
+			const outcomes = await applyBatch(db, batch);
+			batch.forEach((item, i) => item.resolve(outcomes[i]!));
+		} catch (error) {
+			for (const item of batch) item.reject(error);
+		} finally {
+			inFlight -= 1;
+			schedule();
+			if (inFlight === 0 && pending.length === 0) idle.splice(0).forEach((done) => done());
+		}
+	}
+
+	return {
+		submit(submission) {
+			if (closed) return Promise.reject(new Error('The batch writer is closed'));
+			return new Promise<SubmitOutcome>((resolve, reject) => {
+				pending.push({ ...submission, resolve, reject });
+				schedule();
+			});
+		},
+		async close() {
+			closed = true;
+			if (inFlight === 0 && pending.length === 0) return;
+			const done = new Promise<void>((resolve) => idle.push(resolve));
+			schedule();
+			await done;
+		}
+	};
+}
+
+interface RoundState {
+	n: number;
+	open: boolean;
+	cap: number | null;
+}
+
+/** One transaction for the whole batch; returns one outcome per submission, in order. */
+export async function applyBatch(db: Database, batch: Submission[]): Promise<SubmitOutcome[]> {
+	return db.transaction(async (tx) => {
+		const hashes = [...new Set(batch.map((s) => s.ballotHash))];
+		const consumedRows = await tx.delete(ballots).where(inArray(ballots.tokenHash, hashes)).returning({ tokenHash: ballots.tokenHash, roundId: ballots.roundId });
+		const consumed = new Map(consumedRows.map((r) => [r.tokenHash, r.roundId]));
+
+		// Locking the tallies in a fixed order serialises batches per round (exact caps)
+		// without deadlocks between concurrent batches.
+		const roundIds = [...new Set(batch.map((s) => s.roundId))].sort();
+		const stateRows = await tx
+			.select({
+				roundId: roundTallies.roundId,
+				n: roundTallies.n,
+				open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`,
+				cap: rounds.cap
+			})
+			.from(roundTallies)
+			.innerJoin(rounds, sql`${rounds.id} = ${roundTallies.roundId}`)
+			.where(inArray(roundTallies.roundId, roundIds))
+			.orderBy(roundTallies.roundId)
+			.for('update', { of: roundTallies });
+		const state = new Map<string, RoundState>(stateRows.map((r) => [r.roundId, { n: r.n, open: r.open, cap: r.cap }]));
+
+		const counts = new Map<string, { roundId: string; questionId: string; choice: string; n: number }>();
+		const added = new Map<string, number>();
+		const outcomes = batch.map((submission): SubmitOutcome => {
+			const round = state.get(submission.roundId);
+			const ballotRound = consumed.get(submission.ballotHash);
+			consumed.delete(submission.ballotHash);
+			if (!round || !round.open) return 'closed';
+			if (ballotRound !== submission.roundId) return 'ballot_used';
+			if (round.cap !== null && round.n >= round.cap) return 'full';
+			round.n += 1;
+			added.set(submission.roundId, (added.get(submission.roundId) ?? 0) + 1);
+			for (const { questionId, choice } of submission.increments) {
+				const key = `${submission.roundId}\u0000${questionId}\u0000${choice}`;
+				const row = counts.get(key);
+				if (row) row.n += 1;
+				else counts.set(key, { roundId: submission.roundId, questionId, choice, n: 1 });
+			}
+			return 'counted';
+		});
+
+		if (added.size > 0) {
+			const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+			await tx
+				.insert(answerCounts)
+				.values(rows)
+				.onConflictDoUpdate({
+					target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice],
+					set: { n: sql`${answerCounts.n} + excluded.n` }
+				});
+			const tallies = [...added.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+			await tx
+				.insert(roundTallies)
+				.values(tallies.map(([roundId, n]) => ({ roundId, n })))
+				.onConflictDoUpdate({ target: roundTallies.roundId, set: { n: sql`${roundTallies.n} + excluded.n` } });
+			for (let i = 0; i < tallies.length; i += ROUNDS_PER_NOTIFY) {
+				const payload = Object.fromEntries(tallies.slice(i, i + ROUNDS_PER_NOTIFY).map(([roundId]) => [roundId, state.get(roundId)!.n]));
+				await tx.execute(sql`select pg_notify(${TALLY_CHANNEL}, ${JSON.stringify(payload)})`);
+			}
+		}
+		return outcomes;
+	});
+}

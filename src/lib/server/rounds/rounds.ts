@@ -1,0 +1,111 @@
+import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../join-code';
+import type { Database } from '../db/client';
+import { ballots, roundTallies, rounds, tans } from '../db/schema';
+
+/** Opening and closing rounds. Who may do so is the caller's check (policy). */
+
+export interface OpenRound {
+	groupId: string;
+	versionId: string;
+	openedBy: string | null;
+	cap?: number | null;
+	tanOnly?: boolean;
+	liveResults?: boolean;
+	closesAt?: Date | null;
+}
+
+/** Unbiased: 256 is not a multiple of the alphabet, so bytes past the last full cycle are redrawn. */
+export function generateJoinCode(): string {
+	const limit = 256 - (256 % JOIN_CODE_ALPHABET.length);
+	let code = '';
+	while (code.length < JOIN_CODE_LENGTH) {
+		const bytes = new Uint8Array(16);
+		crypto.getRandomValues(bytes);
+		for (const byte of bytes) {
+			if (byte < limit && code.length < JOIN_CODE_LENGTH) code += JOIN_CODE_ALPHABET[byte % JOIN_CODE_ALPHABET.length];
+		}
+	}
+	return code;
+}
+
+/** Opens a round with a join code unique among open rounds; returns its id and code. */
+export async function open(db: Database, input: OpenRound): Promise<{ id: string; joinCode: string }> {
+	for (let attempt = 0; attempt < 10; attempt++) {
+		const joinCode = generateJoinCode();
+		const created = await db.transaction(async (tx) => {
+			const [round] = await tx
+				.insert(rounds)
+				.values({
+					groupId: input.groupId,
+					versionId: input.versionId,
+					openedBy: input.openedBy,
+					joinCode,
+					cap: input.cap ?? null,
+					tanOnly: input.tanOnly ?? false,
+					liveResults: input.liveResults ?? false,
+					closesAt: input.closesAt ?? null
+				})
+				.onConflictDoNothing()
+				.returning({ id: rounds.id });
+			if (round) await tx.insert(roundTallies).values({ roundId: round.id, n: 0 });
+			return round;
+		});
+		if (created) return { id: created.id, joinCode };
+	}
+	throw new Error('No free join code after 10 attempts');
+}
+
+/** Closes the round and deletes its ballots and TANs (S3). Idempotent. */
+export async function close(db: Database, roundId: string): Promise<void> {
+	await db.transaction(async (tx) => {
+		await tx.update(rounds).set({ closedAt: sql`now()` }).where(and(eq(rounds.id, roundId), isNull(rounds.closedAt)));
+		await tx.delete(ballots).where(eq(ballots.roundId, roundId));
+		await tx.delete(tans).where(eq(tans.roundId, roundId));
+	});
+}
+
+/** Closes every round whose auto-close time has passed; returns their ids. */
+export async function closeDue(db: Database): Promise<string[]> {
+	const due = await db
+		.select({ id: rounds.id })
+		.from(rounds)
+		.where(and(isNull(rounds.closedAt), lte(rounds.closesAt, sql`now()`)));
+	for (const { id } of due) await close(db, id);
+	return due.map((r) => r.id);
+}
+
+const studentFacts = {
+	id: rounds.id,
+	versionId: rounds.versionId,
+	joinCode: rounds.joinCode,
+	tanOnly: rounds.tanOnly,
+	cap: rounds.cap,
+	n: roundTallies.n,
+	open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`
+};
+
+/**
+ * The round a join code names: the open one, else the most recent closed one (so a student
+ * late for a round hears that it closed rather than that the code is wrong).
+ */
+export async function findByCode(db: Database, joinCode: string) {
+	const [round] = await db
+		.select(studentFacts)
+		.from(rounds)
+		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
+		.where(eq(rounds.joinCode, joinCode))
+		.orderBy(sql`${rounds.closedAt} desc nulls first`)
+		.limit(1);
+	return round ?? null;
+}
+
+/** A round by id with the facts the student flow checks. */
+export async function find(db: Database, roundId: string) {
+	const [round] = await db
+		.select(studentFacts)
+		.from(rounds)
+		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
+		.where(eq(rounds.id, roundId));
+	return round ?? null;
+}

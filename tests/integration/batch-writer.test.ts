@@ -1,0 +1,123 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/lib/server/auth/tokens';
+import { answerCounts, ballots, roundTallies } from '../../src/lib/server/db/schema';
+import { toIncrements, type Increment } from '../../src/lib/server/rounds/answers';
+import * as ballotsModule from '../../src/lib/server/rounds/ballots';
+import { applyBatch, createBatchWriter, type BatchWriter } from '../../src/lib/server/rounds/batch-writer';
+import * as rounds from '../../src/lib/server/rounds/rounds';
+import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
+import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
+
+describe.each(engines)('batch writer on %s', (engine) => {
+	let handle: TestDatabase;
+	let writer: BatchWriter;
+	let roundId: string;
+	let questionIds: string[];
+	let increments: (value: number) => Increment[];
+
+	async function openRound(options: Partial<Parameters<typeof rounds.open>[1]> = {}) {
+		const school = await createSchool(handle.db);
+		const group = await createGroup(handle.db, school.id);
+		const version = await createQuestionnaireVersion(handle.db, school.id, [{ type: 'agree5' }, { type: 'rating10' }]);
+		questionIds = version.questions.map((q) => q.id);
+		const round = await rounds.open(handle.db, { groupId: group.id, versionId: version.versionId, openedBy: null, ...options });
+		increments = (value) => toIncrements(version.questions, { [questionIds[0]!]: value, [questionIds[1]!]: value }) as Increment[];
+		return round.id;
+	}
+
+	async function ballot() {
+		return hashToken(await ballotsModule.issue(handle.db, roundId));
+	}
+
+	async function counts() {
+		const rows = await handle.db.select().from(answerCounts).where(eq(answerCounts.roundId, roundId));
+		const [tally] = await handle.db.select({ n: roundTallies.n }).from(roundTallies).where(eq(roundTallies.roundId, roundId));
+		return { rows, n: tally!.n };
+	}
+
+	beforeEach(async () => {
+		handle = await openTestDatabase(engine);
+		writer = createBatchWriter(handle.db, { windowMs: 5, maxBatch: 500, concurrency: 2 });
+		roundId = await openRound();
+	});
+	afterEach(async () => {
+		await writer.close();
+		await handle.destroy();
+	});
+
+	it('S6: 200 concurrent submissions to one round are all counted exactly once', async () => {
+		const hashes = await Promise.all(Array.from({ length: 200 }, ballot));
+		const outcomes = await Promise.all(hashes.map((ballotHash, i) => writer.submit({ roundId, ballotHash, increments: increments((i % 5) + 1) })));
+		expect(outcomes.every((o) => o === 'counted')).toBe(true);
+		const { rows, n } = await counts();
+		expect(n).toBe(200);
+		const q1 = rows.filter((r) => r.questionId === questionIds[0]);
+		expect(q1.map((r) => [r.choice, r.n]).sort()).toEqual([['1', 40], ['2', 40], ['3', 40], ['4', 40], ['5', 40]]);
+		expect(await handle.db.select().from(ballots).where(eq(ballots.roundId, roundId))).toEqual([]);
+	});
+
+	it('S3: a ballot replayed 10 times in parallel counts once', async () => {
+		const ballotHash = await ballot();
+		const outcomes = await Promise.all(Array.from({ length: 10 }, () => writer.submit({ roundId, ballotHash, increments: increments(3) })));
+		expect(outcomes.filter((o) => o === 'counted')).toHaveLength(1);
+		expect(outcomes.filter((o) => o === 'ballot_used')).toHaveLength(9);
+		expect((await counts()).n).toBe(1);
+	});
+
+	it('S3: an unknown ballot is refused and changes no counter', async () => {
+		expect(await writer.submit({ roundId, ballotHash: hashToken('made up'), increments: increments(2) })).toBe('ballot_used');
+		expect(await counts()).toEqual({ rows: [], n: 0 });
+	});
+
+	it('S3: closing a round deletes its ballots, and a submission to it is refused without counting', async () => {
+		const ballotHash = await ballot();
+		await rounds.close(handle.db, roundId);
+		expect(await handle.db.select().from(ballots)).toEqual([]);
+		expect(await writer.submit({ roundId, ballotHash, increments: increments(4) })).toBe('closed');
+		expect(await counts()).toEqual({ rows: [], n: 0 });
+	});
+
+	it('S3: a round past its auto-close time refuses submissions', async () => {
+		roundId = await openRound({ closesAt: new Date(Date.now() + 60_000) });
+		const ballotHash = await ballot();
+		await handle.db.execute(sql`update rounds set closes_at = now() - interval '1 second' where id = ${roundId}`);
+		expect(await writer.submit({ roundId, ballotHash, increments: increments(4) })).toBe('closed');
+		expect((await counts()).n).toBe(0);
+	});
+
+	it('S3: the cap at group size is exact under concurrency', async () => {
+		roundId = await openRound({ cap: 25 });
+		const hashes = await Promise.all(Array.from({ length: 40 }, ballot));
+		const outcomes = await Promise.all(hashes.map((ballotHash) => writer.submit({ roundId, ballotHash, increments: increments(5) })));
+		expect(outcomes.filter((o) => o === 'counted')).toHaveLength(25);
+		expect(outcomes.filter((o) => o === 'full')).toHaveLength(15);
+		const { rows, n } = await counts();
+		expect(n).toBe(25);
+		expect(rows.find((r) => r.questionId === questionIds[0])!.n).toBe(25);
+	});
+
+	it('S6: a failed batch counts nothing, and a retry with the same ballots counts each once', async () => {
+		const good = await Promise.all(Array.from({ length: 5 }, ballot));
+		const poisoned = await ballot();
+		const batch = [
+			...good.map((ballotHash) => ({ roundId, ballotHash, increments: increments(1) })),
+			// A question that does not exist violates a foreign key: the whole transaction fails.
+			{ roundId, ballotHash: poisoned, increments: [{ questionId: '00000000-0000-4000-8000-000000000000', choice: '1' }] }
+		];
+		await expect(applyBatch(handle.db, batch)).rejects.toThrow();
+		expect(await counts()).toEqual({ rows: [], n: 0 });
+		expect(await applyBatch(handle.db, batch.slice(0, 5))).toEqual(Array(5).fill('counted'));
+		expect(await applyBatch(handle.db, batch.slice(0, 5))).toEqual(Array(5).fill('ballot_used'));
+		expect((await counts()).n).toBe(5);
+	});
+
+	it('S2: stores counters, not submissions: rows grow with distinct answers, not with students', async () => {
+		const hashes = await Promise.all(Array.from({ length: 60 }, ballot));
+		await Promise.all(hashes.map((ballotHash) => writer.submit({ roundId, ballotHash, increments: increments(2) })));
+		const { rows, n } = await counts();
+		expect(n).toBe(60);
+		// Two questions, one value each: two counter rows for sixty students.
+		expect(rows).toHaveLength(2);
+	});
+});
