@@ -9,11 +9,12 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const db = database();
 	const mine = await schools.listForActor(db, actor);
 	return {
+		canCreateSchool: can(actor, 'school.create'),
 		schools: await Promise.all(
 			mine.map(async (school) => ({
 				...school,
 				groups: await groups.listVisible(db, actor, school.id),
-				canManage: can(actor, 'groups.manage', { schoolId: school.id }) || can(actor, 'staff.view', { schoolId: school.id })
+				canView: can(actor, 'school.view', { schoolId: school.id })
 			}))
 		)
 	};
