@@ -1,5 +1,5 @@
-// Builds the production server when `build/` is missing or older than any source.
-// Shared by `npm start` and the test harnesses that run the real server.
+// Builds the production server and the command line when `build/` or `build-cli/` is missing
+// or older than any source. Shared by `npm start`, `npm run cli` and the test harnesses.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const buildEntry = path.join(root, 'build', 'index.js');
+export const cliEntry = path.join(root, 'build-cli', 'index.js');
 
-const sources = ['src', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'paraglide.config.js', 'package-lock.json'];
+const sources = ['src', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'vite.cli.config.ts', 'paraglide.config.js', 'package-lock.json'];
 const ignored = new Set(['paraglide', 'node_modules']);
 
 /** @param {string} entry */
@@ -24,8 +25,8 @@ function newestMtime(entry) {
 }
 
 function buildIsStale() {
-	if (!existsSync(buildEntry)) return true;
-	const built = statSync(buildEntry).mtimeMs;
+	if (!existsSync(buildEntry) || !existsSync(cliEntry)) return true;
+	const built = Math.min(statSync(buildEntry).mtimeMs, statSync(cliEntry).mtimeMs);
 	return sources.some((source) => newestMtime(path.join(root, source)) > built);
 }
 
@@ -34,9 +35,13 @@ export function buildIfStale() {
 	if (!buildIsStale()) return true;
 	console.log('LesSpiegel: building the production server (first start or changed sources)...');
 	const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-	const result = spawnSync(process.execPath, [vite, 'build'], {
-		cwd: root,
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	return result.status === 0;
+	// What `npm run build` does: the server, then the command line.
+	for (const args of [['build'], ['build', '--config', 'vite.cli.config.ts']]) {
+		const result = spawnSync(process.execPath, [vite, ...args], {
+			cwd: root,
+			stdio: ['ignore', 'ignore', 'inherit']
+		});
+		if (result.status !== 0) return false;
+	}
+	return true;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { buildEntry, root } from '../../scripts/build-if-stale.js';
 
@@ -11,17 +12,33 @@ export interface RunningServer {
 	stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as net.AddressInfo;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
 /**
  * Runs the production build (`build/`, made by the global setup) as a child process on a
  * free loopback port and resolves once it listens. Rejects with its output if it exits first.
+ * ORIGIN names that port unless given: SvelteKit refuses form posts from any other origin.
  */
-export function startServer(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningServer> {
+export async function startServer(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningServer> {
+	const port = env.PORT ?? String(await freePort());
+	return spawnServer({ PORT: port, ORIGIN: `http://127.0.0.1:${port}`, ...env }, timeoutMs);
+}
+
+function spawnServer(env: Record<string, string | undefined>, timeoutMs: number): Promise<RunningServer> {
 	const child = spawn(process.execPath, [buildEntry], {
 		cwd: root,
 		env: {
 			PATH: process.env.PATH,
 			HOST: '127.0.0.1',
-			PORT: '0',
 			MIGRATIONS_DIR: path.join(root, 'drizzle'),
 			SHUTDOWN_TIMEOUT: '5',
 			...env

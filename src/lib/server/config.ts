@@ -38,6 +38,13 @@ const schema = z.object({
 	// Login attempts allowed per IP address and per account in the window (per instance).
 	LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(3).max(1000).default(10),
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+	// The batch writer (PRIVACY.md S6): how long a submission waits for others, the largest
+	// batch, and how many batches may be written at once.
+	BATCH_WINDOW_MS: z.coerce.number().int().min(1).max(1000).default(5),
+	BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+	BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+	// Joins allowed per IP address per minute (in memory, per instance, never logged).
+	JOIN_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(120),
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')

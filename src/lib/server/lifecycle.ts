@@ -1,13 +1,20 @@
 import { config, ConfigError, type Config } from './config';
 import { startDatabase, stopDatabase } from './db';
+import { DatabaseInUseError, type DatabaseHandle } from './db/client';
 import { log } from './log';
+import { scheduleRetention } from './retention/schedule';
+import { startWriter, stopWriter } from './rounds/writer';
+
+/** Something started with the server, stopped (in reverse order) before the database closes. */
+type Stop = () => void | Promise<void>;
 
 /** Hard limit from the foundation issue: a signalled server is gone within 10 seconds. */
 const EXIT_DEADLINE_MS = 9_500;
 
 /**
- * Start-up for the production server: configuration, database and migrations, shutdown.
- * A bad configuration ends the process with one line, before the server listens.
+ * Start-up for the production server: configuration, database and migrations, the daily
+ * retention job, shutdown. A bad configuration or an embedded database folder in use by
+ * another process ends the process with one line, before the server listens.
  */
 export async function startServer(): Promise<void> {
 	let cfg: Config;
@@ -18,20 +25,32 @@ export async function startServer(): Promise<void> {
 		console.error(error.message);
 		process.exit(1);
 	}
-	const { engine } = await startDatabase(cfg);
+	let handle: DatabaseHandle;
+	try {
+		handle = await startDatabase(cfg);
+	} catch (error) {
+		if (!(error instanceof DatabaseInUseError)) throw error;
+		console.error(error.message);
+		process.exit(1);
+	}
+	const { db, engine } = handle;
 	log.info('database ready', { engine });
-	registerShutdown();
+	const stops: Stop[] = [scheduleRetention(db, cfg)];
+	startWriter(db, cfg);
+	stops.push(stopWriter);
+	registerShutdown(stops);
 }
 
-function registerShutdown() {
+function registerShutdown(stops: Stop[]) {
 	// adapter-node stops accepting and drains in-flight requests on SIGTERM/SIGINT, then
 	// emits `sveltekit:shutdown`; an open PGlite would otherwise keep the process alive.
 	process.once('sveltekit:shutdown', async (reason: string) => {
 		log.info('shutting down', { reason });
 		try {
+			for (const stop of stops.reverse()) await stop();
 			await stopDatabase();
 		} catch (error) {
-			log.error('database close failed', { error: String(error) });
+			log.error('shutdown failed', { error: String(error) });
 		}
 	});
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {

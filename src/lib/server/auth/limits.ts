@@ -20,3 +20,15 @@ export function sessionLimits(): SessionLimits {
 	const cfg = config();
 	return { absoluteMs: cfg.SESSION_ABSOLUTE_HOURS * 3_600_000, idleMs: cfg.SESSION_IDLE_MINUTES * 60_000 };
 }
+
+/**
+ * "Forgot password" requests per IP, with the login settings: each one may send a mail, so
+ * this keeps the form from being used to flood mailboxes.
+ */
+let forgotPasswordLimiter: RateLimiter | undefined;
+
+export function serverForgotPasswordLimiter(): RateLimiter {
+	const cfg = config();
+	forgotPasswordLimiter ??= new RateLimiter(cfg.LOGIN_MAX_ATTEMPTS, cfg.LOGIN_WINDOW_MINUTES * 60_000);
+	return forgotPasswordLimiter;
+}

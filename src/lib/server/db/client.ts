@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -18,6 +19,8 @@ export interface DatabaseHandle {
 	engine: Engine;
 	/** True when the database answers a trivial query within `timeoutMs`. */
 	ping(timeoutMs?: number): Promise<boolean>;
+	/** LISTEN on `channel` (a plain lower-case name); resolves once listening, to the function that stops it. */
+	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 
@@ -54,6 +57,8 @@ function openPostgres(options: { url: string; poolSize?: number; migrationsDir: 
 		db,
 		engine: 'postgres',
 		ping: (timeoutMs) => pingWith(() => client`select 1`, timeoutMs),
+		// postgres.js listens on a connection of its own and re-listens after a reconnect.
+		listen: async (channel, onPayload) => (await client.listen(channel, onPayload)).unlisten,
 		close: () => client.end({ timeout: 5 }),
 		async migrate() {
 			// Several instances may start at once: one migrates, the others wait and then find
@@ -74,20 +79,88 @@ function openPostgres(options: { url: string; poolSize?: number; migrationsDir: 
 }
 
 async function openPglite(options: { dataDir?: string; migrationsDir: string }): Promise<Opened> {
-	if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-	const client = new PGlite(options.dataDir);
-	await client.waitReady;
+	const release = options.dataDir ? await lockFolder(options.dataDir) : async () => {};
+	let client: PGlite;
+	try {
+		client = new PGlite(options.dataDir);
+		await client.waitReady;
+	} catch (error) {
+		await release();
+		throw error;
+	}
 	const db = drizzlePglite(client, { schema });
 	return {
 		db,
 		engine: 'pglite',
 		ping: (timeoutMs) => pingWith(() => client.query('select 1'), timeoutMs),
-		close: async () => {
-			if (!client.closed) await client.close();
+		listen: async (channel, onPayload) => {
+			const unlisten = await client.listen(channel, onPayload);
+			// After close there is nothing left to stop listening to.
+			return async () => {
+				if (!client.closed) await unlisten();
+			};
 		},
-		// One process owns a PGlite folder, so no lock is needed (see docs/architecture.md).
+		close: async () => {
+			try {
+				if (!client.closed) await client.close();
+			} finally {
+				await release();
+			}
+		},
+		// One process owns a PGlite folder (the lock file sees to it), so no migration lock is needed.
 		migrate: () => migratePglite(db, { migrationsFolder: options.migrationsDir })
 	};
+}
+
+export class DatabaseInUseError extends Error {}
+
+/** Lock files this process holds, so its own pid in a lock file is told apart from a reused one. */
+const heldLocks = new Set<string>();
+
+/**
+ * PGlite has no lock across processes: a second process writing the same folder silently
+ * loses data. So the folder gets a lock file holding the owner's pid, created exclusively;
+ * a lock whose process is gone (a crash, kill -9) is taken over. Returns its release.
+ */
+async function lockFolder(dataDir: string): Promise<() => Promise<void>> {
+	await mkdir(dataDir, { recursive: true });
+	const lockFile = path.join(dataDir, 'lesspiegel.lock');
+	for (let attempt = 0; attempt < 3; attempt++) {
+		try {
+			const file = await open(lockFile, 'wx');
+			heldLocks.add(lockFile);
+			await file.writeFile(String(process.pid));
+			await file.close();
+			return async () => {
+				if (heldLocks.delete(lockFile)) await rm(lockFile, { force: true });
+			};
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
+		if (owner > 0 && ownerIsAlive(lockFile, owner)) {
+			throw new DatabaseInUseError(
+				`The embedded database in ${dataDir} is in use by process ${owner} (stop the server first, or set DATABASE_URL)`
+			);
+		}
+		// Stale: its process is gone. Another process taking it over at the same moment wins
+		// the exclusive create of the next attempt, and this one then finds it alive.
+		await rm(lockFile, { force: true });
+	}
+	throw new DatabaseInUseError(`The embedded database in ${dataDir} could not be locked (stop the server first, or set DATABASE_URL)`);
+}
+
+function ownerIsAlive(lockFile: string, pid: number): boolean {
+	// Our own pid in a lock we do not hold was left by an earlier life of a reused pid
+	// (in a container the server is always pid 1).
+	if (pid === process.pid) return heldLocks.has(lockFile);
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists but belongs to another user.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }
 
 async function pingWith(query: () => Promise<unknown>, timeoutMs = 2000): Promise<boolean> {

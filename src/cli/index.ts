@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { config, ConfigError } from '../lib/server/config';
+import { startDatabase, stopDatabase } from '../lib/server/db';
+import { DatabaseInUseError, type Database } from '../lib/server/db/client';
+import { fields } from '../lib/server/http/form';
+import { runRetention } from '../lib/server/retention';
+import { createAdmin, resetPassword } from './commands';
+import { CliError } from './errors';
+import { readNewPassword } from './password';
+
+/**
+ * The command line for headless deployments: `npm run cli -- <command> [options]`.
+ * It reads the same environment as the server and opens the database the same way.
+ */
+
+const usage = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  create-admin --email E (--school "Name" | --school-id ID) [--first-name F] [--last-name L]
+      Creates an admin in a new school (or an existing one by id).
+  reset-password --email E
+      Sets a new password and ends all sessions of that account.
+  retention
+      Deletes what the retention periods say must go, once, and prints the counts.
+  help
+      Shows this text.
+
+The password is read from LESSPIEGEL_PASSWORD, or typed (twice, not shown) on a terminal.
+The database is the server's: DATABASE_URL, or else the embedded one in DATA_DIR (./data),
+which cannot be opened while the server runs.`;
+
+type Options = Record<string, string | undefined>;
+
+/** Checks the options and reads the password before the database is opened, then runs. */
+interface Command {
+	options: string[];
+	prepare(options: Options): Promise<(db: Database) => Promise<string>>;
+}
+
+const email = (value: string | undefined) => {
+	const parsed = fields.email.safeParse(value ?? '');
+	if (!parsed.success) throw new CliError(value ? `Not an e-mail address: ${value}` : 'Missing --email.', 2);
+	return parsed.data;
+};
+
+const commands: Record<string, Command> = {
+	'create-admin': {
+		options: ['email', 'school', 'school-id', 'first-name', 'last-name'],
+		async prepare(o) {
+			const address = email(o.email);
+			const schoolId = o['school-id'];
+			const schoolName = o.school?.trim();
+			if ((schoolName === undefined) === (schoolId === undefined)) {
+				throw new CliError('Give either --school "Name" or --school-id ID.', 2);
+			}
+			if (schoolName === '') throw new CliError('The school name is empty.', 2);
+			if (schoolId !== undefined && !z.uuid().safeParse(schoolId).success) throw new CliError(`Not a school id: ${schoolId}`, 2);
+			const input = { email: address, firstName: o['first-name']?.trim(), lastName: o['last-name']?.trim(), schoolName, schoolId };
+			const password = await readNewPassword();
+			return async (db) => {
+				const school = await createAdmin(db, { ...input, password });
+				return `Created admin ${address} in school "${school.schoolName}" (id ${school.schoolId}); two-step verification is set up at the first login.`;
+			};
+		}
+	},
+	'reset-password': {
+		options: ['email'],
+		async prepare(o) {
+			const address = email(o.email);
+			const password = await readNewPassword();
+			return async (db) => {
+				await resetPassword(db, address, password);
+				return `New password set for ${address}; all its sessions were ended.`;
+			};
+		}
+	},
+	retention: {
+		options: [],
+		async prepare() {
+			return async (db) => {
+				const counts = await runRetention(db, config());
+				return `Deleted: ${Object.entries(counts)
+					.map(([kind, n]) => `${kind} ${n}`)
+					.join(', ')}.`;
+			};
+		}
+	}
+};
+
+function parse(argv: string[]): { command: Command; options: Options } | null {
+	const [name, ...rest] = argv;
+	if (!name || name === 'help' || name === '--help' || name === '-h') return null;
+	const command = commands[name];
+	if (!command) throw new CliError(`Unknown command "${name}"; try "help".`, 2);
+	try {
+		const { values } = parseArgs({
+			args: rest,
+			options: Object.fromEntries(command.options.map((o) => [o, { type: 'string' as const }])),
+			strict: true,
+			allowPositionals: false
+		});
+		return { command, options: values as Options };
+	} catch (error) {
+		// Node's messages are one sentence, sometimes with a hint after it: keep the sentence.
+		throw new CliError(`${name}: ${String((error as Error).message).split('\n')[0]}`, 2);
+	}
+}
+
+async function main(argv: string[]): Promise<void> {
+	const parsed = parse(argv);
+	if (!parsed) {
+		console.log(usage);
+		return;
+	}
+	const cfg = config();
+	const run = await parsed.command.prepare(parsed.options);
+	const handle = await startDatabase(cfg);
+	try {
+		console.log(await run(handle.db));
+	} finally {
+		await stopDatabase();
+	}
+}
+
+/** One line for anything unexpected too: the innermost cause, not a query with its parameters. */
+function describe(error: unknown): string {
+	if (error instanceof CliError || error instanceof ConfigError || error instanceof DatabaseInUseError) return error.message;
+	let inner = error;
+	while (inner instanceof Error && inner.cause) inner = inner.cause;
+	return `unexpected error: ${String(inner instanceof Error ? inner.message : inner).split('\n')[0]}`;
+}
+
+try {
+	await main(process.argv.slice(2));
+} catch (error) {
+	console.error(`lesspiegel: ${describe(error)}`);
+	process.exitCode = error instanceof CliError ? error.exitCode : 1;
+}

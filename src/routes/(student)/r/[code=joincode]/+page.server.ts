@@ -1,0 +1,35 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { normaliseJoinCode } from '$lib/join-code';
+import { getLocale, localizeHref } from '$lib/paraglide/runtime';
+import { refusalStatus } from '$lib/server/api/student-api';
+import { database } from '$lib/server/db';
+import { answersFromForm } from '$lib/server/rounds/form-answers';
+import * as studentFlow from '$lib/server/rounds/student-flow';
+import { serverWriter } from '$lib/server/rounds/writer';
+import { studentMessage } from '$lib/student-messages';
+import type { Actions, PageServerLoad } from './$types';
+
+// Student route: no cookie is read or set, nothing about the device is kept (PRIVACY.md S1).
+
+export const load: PageServerLoad = async ({ params }) => {
+	const code = normaliseJoinCode(params.code);
+	if (code !== params.code) redirect(301, localizeHref(`/r/${code}`));
+	const joined = await studentFlow.joinWithCode(database(), code);
+	if (!joined.ok) error(refusalStatus[joined.refusal], studentMessage(joined.refusal));
+	return studentFlow.pageView(joined, getLocale());
+};
+
+export const actions: Actions = {
+	default: async ({ request, params }) => {
+		const form = await request.formData();
+		const answers = answersFromForm(form);
+		const result = await studentFlow.submit(database(), serverWriter(), String(form.get('ballot') ?? ''), answers);
+		if (result.ok) redirect(303, localizeHref(`/r/${normaliseJoinCode(params.code)}/thanks`));
+		const refusal =
+			result.refusal !== 'invalid' ? result.refusal : result.problem.code === 'empty' ? 'empty' : result.problem.code === 'invalid_word' ? 'invalid_word' : 'invalid';
+		// Only a correctable mistake shows the form again (with the answers kept); after a used
+		// ballot, a closed or a full round, a fresh form would invite counting twice.
+		const correctable = refusal === 'invalid' || refusal === 'empty' || refusal === 'invalid_word';
+		return fail(refusalStatus[refusal], { refusal, message: studentMessage(refusal), correctable, answers });
+	}
+};

@@ -1,0 +1,80 @@
+// Progressive enhancement of the student questionnaire (works without it: plain form post).
+// Sends the answers through the JSON API so a network hiccup keeps them on the page, marks
+// the round as answered in this phone's own storage (PRIVACY.md S1: device state stays on
+// the device), and tells a phone that already answered.
+(function () {
+	'use strict';
+	var KEY = 'lesspiegel.answered';
+	var form = document.querySelector('form[data-round]');
+	if (!form) return;
+	var round = form.getAttribute('data-round');
+	var status = form.querySelector('[data-status]');
+
+	function answered() {
+		try {
+			return JSON.parse(localStorage.getItem(KEY) || '[]');
+		} catch (e) {
+			return [];
+		}
+	}
+	function remember() {
+		try {
+			localStorage.setItem(KEY, JSON.stringify(answered().concat(round).slice(-50)));
+		} catch (e) {
+			/* storage full or disabled: nothing to remember with */
+		}
+	}
+
+	if (answered().indexOf(round) !== -1) {
+		document.querySelector('[data-already]').hidden = false;
+		form.hidden = true;
+		return;
+	}
+
+	function done() {
+		remember();
+		location.assign(form.getAttribute('data-thanks'));
+	}
+
+	function collect() {
+		var answers = {};
+		new FormData(form).forEach(function (value, name) {
+			var kind = name.slice(0, 2);
+			var id = name.slice(2);
+			if (kind === 's.') answers[id] = Number(value);
+			else if (kind === 'm.') (answers[id] = answers[id] || []).push(Number(value));
+			else if (kind === 'w.' && value !== '') answers[id] = value;
+		});
+		return answers;
+	}
+
+	// Set once a send may have reached the server without us hearing back.
+	var maybeSent = false;
+	form.addEventListener('submit', function (event) {
+		event.preventDefault();
+		var button = form.querySelector('button[type=submit]');
+		button.disabled = true;
+		status.textContent = form.getAttribute('data-msg-sending');
+		var body = JSON.stringify({ ballot: form.elements.ballot.value, answers: collect() });
+		fetch('/api/v1/answers', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'accept-language': form.getAttribute('data-lang') },
+			body: body
+		})
+			.then(function (response) {
+				if (response.status === 201) return done();
+				return response.json().then(function (result) {
+					var code = result.error && result.error.code;
+					// A resend after a lost answer finds its ballot used: the first send was counted.
+					if (maybeSent && code === 'ballot_used') return done();
+					status.textContent = (result.error && result.error.message) || '';
+					button.disabled = false;
+				});
+			})
+			.catch(function () {
+				maybeSent = true;
+				status.textContent = form.getAttribute('data-msg-network');
+				button.disabled = false;
+			});
+	});
+})();

@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type Database, type Engine } from '../../src/lib/server/db/client';
+import { startServer, type RunningServer } from './server';
+import { createPostgresDatabase, migrationsDir } from './test-db';
+
+export interface SeededServer<T> {
+	server: RunningServer;
+	seed: T;
+	/** Opens the server's database after the server stopped (PGlite) or beside it (PostgreSQL). */
+	inspect<R>(read: (db: Database) => Promise<R>): Promise<R>;
+	destroy(): Promise<void>;
+}
+
+/**
+ * The real built server on a database of `engine`, filled by `seed` first. PGlite allows one
+ * process per folder, so the seed runs before the server starts and `inspect` after it stops.
+ */
+export async function startSeededServer<T>(engine: Engine, seed: (db: Database) => Promise<T>, env: Record<string, string> = {}): Promise<SeededServer<T>> {
+	if (engine === 'pglite') {
+		const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lesspiegel-seeded-'));
+		const handle = await openDatabase({ engine, dataDir, migrationsDir });
+		const seeded = await seed(handle.db).finally(() => handle.close());
+		const server = await startServer({ DATA_DIR: dataDir, ...env });
+		return {
+			server,
+			seed: seeded,
+			async inspect(read) {
+				await server.stop();
+				const reopened = await openDatabase({ engine, dataDir, migrationsDir });
+				try {
+					return await read(reopened.db);
+				} finally {
+					await reopened.close();
+				}
+			},
+			async destroy() {
+				await server.stop();
+				await rm(dataDir, { recursive: true, force: true });
+			}
+		};
+	}
+	const database = await createPostgresDatabase();
+	const handle = await openDatabase({ engine, url: database.url, poolSize: 2, migrationsDir });
+	try {
+		const seeded = await seed(handle.db);
+		const server = await startServer({ DATABASE_URL: database.url, ...env });
+		return {
+			server,
+			seed: seeded,
+			inspect: (read) => read(handle.db),
+			async destroy() {
+				await server.stop();
+				await handle.close();
+				await database.drop();
+			}
+		};
+	} catch (error) {
+		await handle.close();
+		await database.drop();
+		throw error;
+	}
+}

@@ -1,0 +1,159 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db/client';
+import * as rounds from '../../src/lib/server/rounds/rounds';
+import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
+import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
+import { engines } from '../helpers/test-db';
+
+const USER_AGENT = 'LesSpiegelTestPhone/1.0 (S1 marker)';
+
+async function seed(db: Database) {
+	const school = await createSchool(db);
+	const group = await createGroup(db, school.id);
+	const version = await createQuestionnaireVersion(db, school.id);
+	const open = await rounds.open(db, { groupId: group.id, versionId: version.versionId, openedBy: null });
+	const capped = await rounds.open(db, { groupId: group.id, versionId: version.versionId, openedBy: null, cap: 1 });
+	const closed = await rounds.open(db, { groupId: group.id, versionId: version.versionId, openedBy: null });
+	await rounds.close(db, closed.id);
+	return { open, capped, closed, questions: version.questions };
+}
+
+type Seed = Awaited<ReturnType<typeof seed>>;
+
+describe.each(engines)('student flow through the real server on %s', (engine) => {
+	let app: SeededServer<Seed>;
+	const cookies: string[] = [];
+
+	async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+		const response = await fetch(`${app.server.url}${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers },
+			body: typeof body === 'string' ? body : JSON.stringify(body)
+		});
+		const setCookie = response.headers.get('set-cookie');
+		if (setCookie) cookies.push(`${path}: ${setCookie}`);
+		return { status: response.status, body: (await response.json()) as Record<string, any> };
+	}
+
+	function answersFor(questions: Seed['questions']) {
+		const byType = Object.fromEntries(questions.map((q) => [q.type, q.id]));
+		return { [byType.agree5!]: 4, [byType.smiley3!]: 3, [byType.rating10!]: 8, [byType.single_choice!]: 1, [byType.multiple_choice!]: [0, 2], [byType.one_word!]: 'Fijn' };
+	}
+
+	beforeAll(async () => {
+		app = await startSeededServer(engine, seed);
+	});
+	afterAll(async () => {
+		await app.destroy();
+	});
+
+	it('joins with a code, answers once, and refuses the replay (S3)', async () => {
+		const joined = await post('/api/v1/join', { code: app.seed.open.joinCode.toLowerCase() });
+		expect(joined.status).toBe(200);
+		expect(joined.body.round.id).toBe(app.seed.open.id);
+		expect(joined.body.questionnaire.questions).toHaveLength(6);
+		expect(joined.body.questionnaire.questions[0]).toMatchObject({ prompt: 'Vraag 1', type: 'agree5' });
+		const sent = await post('/api/v1/answers', { ballot: joined.body.ballot, answers: answersFor(app.seed.questions) });
+		expect(sent).toEqual({ status: 201, body: { ok: true } });
+		const replay = await post('/api/v1/answers', { ballot: joined.body.ballot, answers: answersFor(app.seed.questions) }, { 'accept-language': 'en-GB,en' });
+		expect(replay.status).toBe(409);
+		expect(replay.body.error.code).toBe('ballot_used');
+		expect(replay.body.error.message).toMatch(/already been received/);
+	});
+
+	it('answers in the request language, with the documented statuses', async () => {
+		expect((await post('/api/v1/join', { code: 'ZZZZZZ' })).status).toBe(404);
+		const closed = await post('/api/v1/join', { code: app.seed.closed.joinCode }, { 'accept-language': 'en' });
+		expect(closed.status).toBe(410);
+		expect(closed.body.error).toEqual({ code: 'closed', message: expect.stringMatching(/closed/) });
+		const dutch = await post('/api/v1/join', { code: app.seed.closed.joinCode });
+		expect(dutch.body.error.message).toMatch(/gesloten/);
+	});
+
+	it('refuses a full round at join and at submit, counting nothing extra (S3 cap)', async () => {
+		const first = await post('/api/v1/join', { code: app.seed.capped.joinCode });
+		const second = await post('/api/v1/join', { code: app.seed.capped.joinCode });
+		expect((await post('/api/v1/answers', { ballot: first.body.ballot, answers: answersFor(app.seed.questions) })).status).toBe(201);
+		const late = await post('/api/v1/answers', { ballot: second.body.ballot, answers: answersFor(app.seed.questions) });
+		expect(late.status).toBe(409);
+		expect(late.body.error.code).toBe('full');
+		expect((await post('/api/v1/join', { code: app.seed.capped.joinCode })).status).toBe(409);
+	});
+
+	it.each([
+		['not JSON', '{"code":'],
+		['a wrong shape', { code: 123 }],
+		['a malformed code', { code: 'O0O0O0' }],
+		['extra fields', { code: 'ABCDEF', name: 'Piet' }]
+	])('refuses a join with %s as 400 with the error shape', async (_, body) => {
+		const result = await post('/api/v1/join', body);
+		expect(result.status).toBe(400);
+		expect(result.body.error).toEqual({ code: 'bad_request', message: expect.any(String) });
+	});
+
+	it('refuses bad answers with 400, changing no counter and keeping the ballot usable', async () => {
+		const joined = await post('/api/v1/join', { code: app.seed.open.joinCode });
+		const byType = Object.fromEntries(app.seed.questions.map((q) => [q.type, q.id]));
+		const bad: Array<[unknown, string]> = [
+			[{ [byType.agree5!]: 9 }, 'invalid'],
+			[{ 'no-such-question': 1 }, 'invalid'],
+			[{ [byType.one_word!]: 'two words' }, 'invalid_word'],
+			[{ [byType.one_word!]: 'x'.repeat(31) }, 'invalid_word'],
+			[{}, 'empty']
+		];
+		for (const [answers, code] of bad) {
+			const result = await post('/api/v1/answers', { ballot: joined.body.ballot, answers });
+			expect(result.status).toBe(400);
+			expect(result.body.error.code).toBe(code);
+		}
+		expect((await post('/api/v1/answers', { ballot: 'nonsense', answers: { a: 1 } })).status).toBe(400);
+		expect((await post('/api/v1/answers', 'x'.repeat(20_000))).status).toBe(413);
+		// The same ballot still counts once after all those refusals.
+		expect((await post('/api/v1/answers', { ballot: joined.body.ballot, answers: { [byType.rating10!]: 2 } })).status).toBe(201);
+	});
+
+	it('serves the questionnaire page without JavaScript and takes a plain form post', async () => {
+		const page = await fetch(`${app.server.url}/r/${app.seed.open.joinCode}`, { headers: { 'user-agent': USER_AGENT } });
+		expect(page.status).toBe(200);
+		expect(page.headers.get('set-cookie')).toBeNull();
+		const html = await page.text();
+		const ballot = /name="ballot" value="([^"]+)"/.exec(html)![1]!;
+		const form = new URLSearchParams({ ballot });
+		const byType = Object.fromEntries(app.seed.questions.map((q) => [q.type, q.id]));
+		form.append(`s.${byType.agree5}`, '5');
+		form.append(`m.${byType.multiple_choice}`, '1');
+		form.append(`m.${byType.multiple_choice}`, '2');
+		form.append(`w.${byType.one_word}`, 'Fijn');
+		const sent = await fetch(`${app.server.url}/r/${app.seed.open.joinCode}`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: app.server.url, 'user-agent': USER_AGENT },
+			body: form
+		});
+		expect(sent.status).toBe(303);
+		expect(sent.headers.get('location')).toBe(`/r/${app.seed.open.joinCode}/thanks`);
+		expect(sent.headers.get('set-cookie')).toBeNull();
+	});
+
+	it('S1: the whole flow set no cookie, and neither the database nor the log holds the IP or user agent', async () => {
+		expect(cookies).toEqual([]);
+		// The server's own listening address is not a client's.
+		const output = app.server.output().split('\n').filter((line) => !line.startsWith('Listening on')).join('\n');
+		const dump = await app.inspect(async (db) => {
+			const tables = await db.select({ name: sql<string>`table_name` }).from(sql`information_schema.tables`).where(sql`table_schema = 'public'`);
+			const parts: string[] = [];
+			for (const { name } of tables) {
+				const rows = await db.select({ row: sql<string>`row_to_json(t)::text` }).from(sql`${sql.identifier(name)} t`);
+				parts.push(...rows.map((r) => r.row));
+			}
+			return parts.join('\n');
+		});
+		for (const trace of ['127.0.0.1', '::1', '::ffff:', USER_AGENT, 'S1 marker']) {
+			expect(dump).not.toContain(trace);
+			expect(output).not.toContain(trace);
+		}
+		expect(output).not.toContain(app.seed.open.joinCode);
+		expect(dump).toContain('"n":');
+	});
+});
