@@ -3,6 +3,8 @@ import { startDatabase, stopDatabase } from './db';
 import { DatabaseInUseError, type DatabaseHandle } from './db/client';
 import { log } from './log';
 import { scheduleRetention } from './retention/schedule';
+import { startAutoClose, stopAutoClose } from './rounds/auto-close';
+import { startLive, stopLive } from './rounds/live';
 import { startWriter, stopWriter } from './rounds/writer';
 
 /** Something started with the server, stopped (in reverse order) before the database closes. */
@@ -38,6 +40,12 @@ export async function startServer(): Promise<void> {
 	const stops: Stop[] = [scheduleRetention(db, cfg)];
 	startWriter(db, cfg);
 	stops.push(stopWriter);
+	// Live counts arrive by LISTEN/NOTIFY, so a projector on one instance sees answers sent
+	// through another.
+	await startLive(handle);
+	stops.push(stopLive);
+	startAutoClose(db);
+	stops.push(stopAutoClose);
 	registerShutdown(stops);
 }
 
@@ -55,6 +63,8 @@ function registerShutdown(stops: Stop[]) {
 	});
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		process.once(signal, () => {
+			// Open projector streams count as in-flight requests: end them so the drain is quick.
+			void stopLive();
 			setTimeout(() => {
 				log.error('shutdown deadline passed, exiting');
 				process.exit(1);
