@@ -4,6 +4,7 @@ import { isJoinCode, normaliseJoinCode } from '$lib/join-code';
 import { getLocale, localizeHref } from '$lib/paraglide/runtime';
 import { refusalStatus } from '$lib/server/api/student-api';
 import { database } from '$lib/server/db';
+import { allowJoin } from '$lib/server/rounds/join-limit';
 import * as rounds from '$lib/server/rounds/rounds';
 import * as studentFlow from '$lib/server/rounds/student-flow';
 import { studentMessage } from '$lib/student-messages';
@@ -15,10 +16,12 @@ const TAN_LENGTH = 10;
 
 export const actions: Actions = {
 	// The student's way in: no cookie is read or set here (PRIVACY.md S1).
-	default: async ({ request }) => {
+	default: async ({ request, getClientAddress }) => {
 		const parsed = joinForm.safeParse(Object.fromEntries(await request.formData()));
 		const code = parsed.success ? parsed.data.code : '';
 		const db = database();
+		// Guessing codes is made slow (a salted hash of the address, in memory only: S1).
+		if (!allowJoin(getClientAddress())) return fail(429, { code, message: studentMessage('rate_limited'), round: null });
 		if (code.length === TAN_LENGTH) {
 			const joined = await studentFlow.joinWithTan(db, code);
 			if (!joined.ok) return fail(refusalStatus[joined.refusal], { code, message: studentMessage(joined.refusal), round: null });

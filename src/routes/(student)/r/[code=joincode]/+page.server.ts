@@ -4,6 +4,7 @@ import { getLocale, localizeHref } from '$lib/paraglide/runtime';
 import { refusalStatus } from '$lib/server/api/student-api';
 import { database } from '$lib/server/db';
 import { answersFromForm } from '$lib/server/rounds/form-answers';
+import { allowJoin } from '$lib/server/rounds/join-limit';
 import * as studentFlow from '$lib/server/rounds/student-flow';
 import { serverWriter } from '$lib/server/rounds/writer';
 import { studentMessage } from '$lib/student-messages';
@@ -11,9 +12,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 // Student route: no cookie is read or set, nothing about the device is kept (PRIVACY.md S1).
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, getClientAddress }) => {
 	const code = normaliseJoinCode(params.code);
 	if (code !== params.code) redirect(301, localizeHref(`/r/${code}`));
+	// Every page view issues a ballot, so it counts as a join (a salted hash in memory, S1).
+	if (!allowJoin(getClientAddress())) error(429, studentMessage('rate_limited'));
 	const joined = await studentFlow.joinWithCode(database(), code);
 	if (!joined.ok) error(refusalStatus[joined.refusal], studentMessage(joined.refusal));
 	return studentFlow.pageView(joined, getLocale());
