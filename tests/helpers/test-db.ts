@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle, type Engine } from '../../src/lib/server/db/client';
 
@@ -45,10 +48,24 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 	};
 }
 
+let pgliteTemplate: Promise<Blob> | undefined;
+
+/** A migrated empty PGlite, dumped once per test process: loading it is ~3x faster than a fresh start. */
+async function migratedPgliteTemplate(): Promise<Blob> {
+	const client = new PGlite();
+	try {
+		await migrate(drizzle(client), { migrationsFolder: migrationsDir });
+		return await client.dumpDataDir('none');
+	} finally {
+		await client.close();
+	}
+}
+
 /** A migrated, empty database on `engine`: PGlite in memory, or a fresh PostgreSQL database. */
 export async function openTestDatabase(engine: Engine): Promise<TestDatabase> {
 	if (engine === 'pglite') {
-		const handle = await openDatabase({ engine, migrationsDir });
+		const template = await (pgliteTemplate ??= migratedPgliteTemplate());
+		const handle = await openDatabase({ engine, template, migrationsDir });
 		return { ...handle, destroy: () => handle.close() };
 	}
 	const created = await createPostgresDatabase();

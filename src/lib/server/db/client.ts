@@ -26,8 +26,11 @@ export interface DatabaseHandle {
 
 export type DatabaseOptions =
 	| { engine: 'postgres'; url: string; poolSize?: number; migrationsDir: string }
-	/** `dataDir` undefined keeps the database in memory (tests). */
-	| { engine: 'pglite'; dataDir?: string; migrationsDir: string };
+	/**
+	 * `dataDir` undefined keeps the database in memory (tests); `template`, a dump of another
+	 * PGlite database, starts it from that copy (tests reuse one migrated template: much faster).
+	 */
+	| { engine: 'pglite'; dataDir?: string; template?: Blob; migrationsDir: string };
 
 /** Any constant works; it only has to be the same for every instance of the app. */
 const MIGRATION_LOCK_ID = 7_305_919_114;
@@ -78,11 +81,11 @@ function openPostgres(options: { url: string; poolSize?: number; migrationsDir: 
 	};
 }
 
-async function openPglite(options: { dataDir?: string; migrationsDir: string }): Promise<Opened> {
+async function openPglite(options: { dataDir?: string; template?: Blob; migrationsDir: string }): Promise<Opened> {
 	const release = options.dataDir ? await lockFolder(options.dataDir) : async () => {};
 	let client: PGlite;
 	try {
-		client = new PGlite(options.dataDir);
+		client = new PGlite(options.dataDir, options.template ? { loadDataDir: options.template } : {});
 		await client.waitReady;
 	} catch (error) {
 		await release();
