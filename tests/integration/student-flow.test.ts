@@ -24,6 +24,7 @@ type Seed = Awaited<ReturnType<typeof seed>>;
 describe.each(engines)('student flow through the real server on %s', (engine) => {
 	let app: SeededServer<Seed>;
 	const cookies: string[] = [];
+	let sevenChecked = false;
 
 	async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
 		const response = await fetch(`${app.server.url}${path}`, {
@@ -108,7 +109,8 @@ describe.each(engines)('student flow through the real server on %s', (engine) =>
 			expect(result.body.error.code).toBe(code);
 		}
 		expect((await post('/api/v1/answers', { ballot: 'nonsense', answers: { a: 1 } })).status).toBe(400);
-		expect((await post('/api/v1/answers', 'x'.repeat(20_000))).status).toBe(413);
+		const oversized = await post('/api/v1/answers', 'x'.repeat(20_000));
+		expect(oversized).toMatchObject({ status: 400, body: { error: { code: 'too_large' } } });
 		// The same ballot still counts once after all those refusals.
 		expect((await post('/api/v1/answers', { ballot: joined.body.ballot, answers: { [byType.rating10!]: 2 } })).status).toBe(201);
 	});
@@ -136,6 +138,42 @@ describe.each(engines)('student flow through the real server on %s', (engine) =>
 		expect(sent.headers.get('set-cookie')).toBeNull();
 	});
 
+	it('S7: a one-word answer is kept only as a counter of its normalised term', async () => {
+		const byType = Object.fromEntries(app.seed.questions.map((q) => [q.type, q.id]));
+		for (const word of ['  Gezellig', 'gezellig ', 'GEZELLIG']) {
+			const joined = await post('/api/v1/join', { code: app.seed.open.joinCode });
+			expect((await post('/api/v1/answers', { ballot: joined.body.ballot, answers: { [byType.one_word!]: word } })).status).toBe(201);
+		}
+		const joined = await post('/api/v1/join', { code: app.seed.open.joinCode });
+		const sentence = await post('/api/v1/answers', { ballot: joined.body.ballot, answers: { [byType.one_word!]: 'heel erg gezellig' } });
+		expect(sentence.body.error.code).toBe('invalid_word');
+		sevenChecked = true;
+	});
+
+	it('survives random and hostile payloads: every answer a 4xx with the error shape', async () => {
+		const hostile: unknown[] = [
+			null, [], 42, 'code', { code: null }, { code: ['ABCDEF'] }, { tan: 'x'.repeat(41) }, { __proto__: { code: 'ABCDEF' } },
+			{ ballot: null, answers: {} }, { ballot: 'a.b', answers: [] }, { ballot: 'x'.repeat(101), answers: {} },
+			{ ballot: `${'A'.repeat(22)}.${'B'.repeat(22)}`, answers: { x: 1 } }, { ballot: `${'A'.repeat(22)}.${'B'.repeat(22)}`, answers: { ['q'.repeat(65)]: 1 } },
+			{ ballot: 'b', answers: { a: { nested: true } } }, { ballot: 'b', answers: { a: Array(60).fill(1) } }, "{\"code\": \"'; drop table rounds; --\"}"
+		];
+		let seed = 7;
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		for (let i = 0; i < 60; i++) {
+			const bytes = Array.from({ length: Math.floor(random() * 200) }, () => String.fromCharCode(Math.floor(random() * 0x2fff)));
+			hostile.push(bytes.join(''));
+		}
+		for (const [i, body] of hostile.entries()) {
+			for (const path of ['/api/v1/join', '/api/v1/answers']) {
+				const raw = typeof body === 'string' && i >= 15 ? body : JSON.stringify(body);
+				const result = await post(path, raw);
+				expect(result.status, `${path} ${raw.slice(0, 60)}`).toBeGreaterThanOrEqual(400);
+				expect(result.status, `${path} ${raw.slice(0, 60)}`).toBeLessThan(500);
+				expect(result.body.error, `${path} ${raw.slice(0, 60)}`).toEqual({ code: expect.any(String), message: expect.any(String) });
+			}
+		}
+	});
+
 	it('S1: the whole flow set no cookie, and neither the database nor the log holds the IP or user agent', async () => {
 		expect(cookies).toEqual([]);
 		// The server's own listening address is not a client's.
@@ -155,5 +193,10 @@ describe.each(engines)('student flow through the real server on %s', (engine) =>
 		}
 		expect(output).not.toContain(app.seed.open.joinCode);
 		expect(dump).toContain('"n":');
+		// S7: the three spellings became one term with its count; the refused sentence left nothing.
+		if (sevenChecked) {
+			expect(dump).toMatch(/"choice":"gezellig","n":3/);
+			expect(dump).not.toContain('heel erg');
+		}
 	});
 });

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 
 /** Picks the answer language of an API request from Accept-Language: English if preferred, else Dutch. */
 export function apiLocale(request: Request): 'nl' | 'en' {
@@ -13,15 +14,18 @@ export function apiError(status: number, code: string, message: string): Respons
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** Reads a JSON body of at most 16 KB; undefined when it is too large or not JSON. */
-export async function readJson(request: Request): Promise<{ body: unknown } | { problem: 'too_large' | 'not_json' }> {
-	const declared = Number(request.headers.get('content-length') ?? 0);
-	if (declared > MAX_BODY_BYTES) return { problem: 'too_large' };
+/**
+ * Reads a JSON body of at most 16 KB. Anything else is answered with a 400 that says what was
+ * wrong (the issue's rule for bad input, oversized bodies included).
+ */
+export async function readJsonBody(request: Request, locale: 'nl' | 'en'): Promise<{ body: unknown } | { refusal: Response }> {
+	const tooLarge = () => ({ refusal: apiError(400, 'too_large', m.api_error_too_large({}, { locale })) });
+	if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge();
 	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES) return { problem: 'too_large' };
+	if (text.length > MAX_BODY_BYTES) return tooLarge();
 	try {
 		return { body: JSON.parse(text) };
 	} catch {
-		return { problem: 'not_json' };
+		return { refusal: apiError(400, 'bad_request', m.api_error_bad_request({ detail: 'JSON' }, { locale })) };
 	}
 }

@@ -55,21 +55,22 @@ export async function joinWithTan(db: Database, tan: string) {
 	return admit(db, await rounds.find(db, exchanged.roundId), exchanged.token);
 }
 
-export type SubmitResult =
-	| { ok: true }
-	| { ok: false; refusal: 'ballot_used' | 'closed' | 'full' }
-	| { ok: false; refusal: 'invalid'; problem: AnswerProblem | { code: 'invalid_ballot' } };
+export type SubmitResult = { ok: true } | { ok: false; refusal: 'ballot_used' | 'closed' | 'full' | 'invalid' | 'empty' | 'invalid_word' };
+
+function answerRefusal(problem: AnswerProblem): 'invalid' | 'empty' | 'invalid_word' {
+	return problem.code === 'empty' || problem.code === 'invalid_word' ? problem.code : 'invalid';
+}
 
 /** Validates completely, then hands the increments to the batch writer and waits for its commit. */
 export async function submit(db: Database, writer: BatchWriter, ballot: string, answers: Record<string, unknown>): Promise<SubmitResult> {
 	const roundId = ballots.roundOfToken(ballot);
-	if (!roundId) return { ok: false, refusal: 'invalid', problem: { code: 'invalid_ballot' } };
+	if (!roundId) return { ok: false, refusal: 'invalid' };
 	const round = await rounds.find(db, roundId);
 	if (!round) return { ok: false, refusal: 'ballot_used' };
 	if (!round.open) return { ok: false, refusal: 'closed' };
 	const questionnaire = await content.loadForRound(db, round.versionId);
 	const increments = toIncrements(questionnaire?.questions ?? [], answers);
-	if (!Array.isArray(increments)) return { ok: false, refusal: 'invalid', problem: increments };
+	if (!Array.isArray(increments)) return { ok: false, refusal: answerRefusal(increments) };
 	const outcome = await writer.submit({ roundId, ballotHash: hashToken(ballot), increments });
 	return outcome === 'counted' ? { ok: true } : { ok: false, refusal: outcome };
 }

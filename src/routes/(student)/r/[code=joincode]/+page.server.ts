@@ -28,8 +28,7 @@ export const actions: Actions = {
 		const answers = answersFromForm(form);
 		const result = await studentFlow.submit(database(), serverWriter(), String(form.get('ballot') ?? ''), answers);
 		if (result.ok) redirect(303, localizeHref(`/r/${normaliseJoinCode(params.code)}/thanks`));
-		const refusal =
-			result.refusal !== 'invalid' ? result.refusal : result.problem.code === 'empty' ? 'empty' : result.problem.code === 'invalid_word' ? 'invalid_word' : 'invalid';
+		const { refusal } = result;
 		// Only a correctable mistake shows the form again (with the answers kept); after a used
 		// ballot, a closed or a full round, a fresh form would invite counting twice.
 		const correctable = refusal === 'invalid' || refusal === 'empty' || refusal === 'invalid_word';

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
-import { apiError, apiLocale, readJson } from '$lib/server/api/respond';
+import { apiError, apiLocale, readJsonBody } from '$lib/server/api/respond';
 import { refuse } from '$lib/server/api/student-api';
 import { database } from '$lib/server/db';
 import { log } from '$lib/server/log';
@@ -17,12 +17,8 @@ const answersBody = z.strictObject({
 /** POST /api/v1/answers: one submission, acknowledged once its batch committed (S6). */
 export const POST: RequestHandler = async ({ request }) => {
 	const locale = apiLocale(request);
-	const read = await readJson(request);
-	if ('problem' in read) {
-		return read.problem === 'too_large'
-			? apiError(413, 'too_large', m.api_error_too_large({}, { locale }))
-			: apiError(400, 'bad_request', m.api_error_bad_request({ detail: 'JSON' }, { locale }));
-	}
+	const read = await readJsonBody(request, locale);
+	if ('refusal' in read) return read.refusal;
 	const parsed = answersBody.safeParse(read.body);
 	if (!parsed.success) {
 		return apiError(400, 'bad_request', m.api_error_bad_request({ detail: 'expected {"ballot": "...", "answers": {...}}' }, { locale }));
@@ -34,8 +30,5 @@ export const POST: RequestHandler = async ({ request }) => {
 		log.error('submission batch failed', { error: String(error) });
 		return refuse('unavailable', locale);
 	}
-	if (result.ok) return json({ ok: true }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
-	if (result.refusal !== 'invalid') return refuse(result.refusal, locale);
-	const code = result.problem.code === 'empty' ? 'empty' : result.problem.code === 'invalid_word' ? 'invalid_word' : 'invalid';
-	return refuse(code, locale);
+	return result.ok ? json({ ok: true }, { status: 201, headers: { 'Cache-Control': 'no-store' } }) : refuse(result.refusal, locale);
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isJoinCode, normaliseJoinCode } from '$lib/join-code';
-import { apiError, apiLocale, readJson } from '$lib/server/api/respond';
+import { apiError, apiLocale, readJsonBody } from '$lib/server/api/respond';
 import { joinedBody, refuse } from '$lib/server/api/student-api';
 import { database } from '$lib/server/db';
 import { allowJoin } from '$lib/server/rounds/join-limit';
@@ -18,12 +18,8 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	const locale = apiLocale(request);
 	// Rate limiting only: the address is a salted hash key in memory, never stored (S1).
 	if (!allowJoin(getClientAddress())) return refuse('rate_limited', locale);
-	const read = await readJson(request);
-	if ('problem' in read) {
-		return read.problem === 'too_large'
-			? apiError(413, 'too_large', m.api_error_too_large({}, { locale }))
-			: apiError(400, 'bad_request', m.api_error_bad_request({ detail: 'JSON' }, { locale }));
-	}
+	const read = await readJsonBody(request, locale);
+	if ('refusal' in read) return read.refusal;
 	const parsed = joinBody.safeParse(read.body);
 	if (!parsed.success) {
 		return apiError(400, 'bad_request', m.api_error_bad_request({ detail: 'expected {"code": "ABC234"} or {"tan": "..."}' }, { locale }));
