@@ -6,6 +6,7 @@ import { DatabaseInUseError, type Database } from '../lib/server/db/client';
 import { fields } from '../lib/server/http/form';
 import { runRetention } from '../lib/server/retention';
 import { createAdmin, resetPassword } from './commands';
+import { describeDemo, seedDemo } from './demo';
 import { CliError } from './errors';
 import { readNewPassword } from './password';
 
@@ -21,6 +22,9 @@ Commands:
       Creates an admin in a new school (or an existing one by id).
   reset-password --email E
       Sets a new password and ends all sessions of that account.
+  demo [--force-new-school]
+      Fills a demo school with a year of answered rounds and prints its logins.
+      Only on a database without staff, unless --force-new-school adds another one.
   retention
       Deletes what the retention periods say must go, once, and prints the counts.
   help
@@ -31,11 +35,14 @@ The database is the server's: DATABASE_URL, or else the embedded one in DATA_DIR
 which cannot be opened while the server runs.`;
 
 type Options = Record<string, string | undefined>;
+type Flags = Record<string, boolean | undefined>;
 
 /** Checks the options and reads the password before the database is opened, then runs. */
 interface Command {
 	options: string[];
-	prepare(options: Options): Promise<(db: Database) => Promise<string>>;
+	/** Options without a value. */
+	flags?: string[];
+	prepare(options: Options, flags: Flags): Promise<(db: Database) => Promise<string>>;
 }
 
 const email = (value: string | undefined) => {
@@ -75,6 +82,23 @@ const commands: Record<string, Command> = {
 			};
 		}
 	},
+	demo: {
+		options: [],
+		flags: ['force-new-school'],
+		async prepare(_options, flags) {
+			const cfg = config();
+			const origin = cfg.ORIGIN ?? `http://localhost:${cfg.PORT}`;
+			return async (db) => {
+				const result = await seedDemo(db, {
+					forceNewSchool: flags['force-new-school'],
+					onProgress: (done, total) => {
+						if (done % 10 === 0 || done === total) console.log(`Rounds ${done}/${total}...`);
+					}
+				});
+				return describeDemo(result, origin);
+			};
+		}
+	},
 	retention: {
 		options: [],
 		async prepare() {
@@ -88,7 +112,7 @@ const commands: Record<string, Command> = {
 	}
 };
 
-function parse(argv: string[]): { command: Command; options: Options } | null {
+function parse(argv: string[]): { command: Command; options: Options; flags: Flags } | null {
 	const [name, ...rest] = argv;
 	if (!name || name === 'help' || name === '--help' || name === '-h') return null;
 	const command = commands[name];
@@ -96,11 +120,16 @@ function parse(argv: string[]): { command: Command; options: Options } | null {
 	try {
 		const { values } = parseArgs({
 			args: rest,
-			options: Object.fromEntries(command.options.map((o) => [o, { type: 'string' as const }])),
+			options: Object.fromEntries([
+				...command.options.map((o) => [o, { type: 'string' as const }]),
+				...(command.flags ?? []).map((f) => [f, { type: 'boolean' as const }])
+			]),
 			strict: true,
 			allowPositionals: false
 		});
-		return { command, options: values as Options };
+		const given = values as Record<string, string | boolean | undefined>;
+		const flags = Object.fromEntries((command.flags ?? []).map((f) => [f, given[f] === true]));
+		return { command, options: given as Options, flags };
 	} catch (error) {
 		// Node's messages are one sentence, sometimes with a hint after it: keep the sentence.
 		throw new CliError(`${name}: ${String((error as Error).message).split('\n')[0]}`, 2);
@@ -114,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
 		return;
 	}
 	const cfg = config();
-	const run = await parsed.command.prepare(parsed.options);
+	const run = await parsed.command.prepare(parsed.options, parsed.flags);
 	const handle = await startDatabase(cfg);
 	try {
 		console.log(await run(handle.db));

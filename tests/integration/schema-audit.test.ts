@@ -90,12 +90,22 @@ const allowedColumns: Record<string, Record<string, string>> = {
 		tan_only: 'round option',
 		live_results: 'round option'
 	},
-	round_tallies: { round_id: 'key', n: 'S2: per-round tally (a count, no order or time)' },
+	round_tallies: {
+		round_id: 'key',
+		n: 'S2: per-round tally (a count, no order or time)',
+		published_n: 'S5: the tally at the last published live snapshot (a count, changes only in steps of k)'
+	},
 	answer_counts: {
 		round_id: 'S2: counter key',
 		question_id: 'S2: counter key',
 		choice: 'S2: counter key (an option, a scale value or a normalised term, S7)',
 		n: 'S2: the count'
+	},
+	published_counts: {
+		round_id: 'S5: counter key of the published live snapshot',
+		question_id: 'S5: counter key',
+		choice: 'S5: counter key (as in answer_counts)',
+		n: 'S5: a copy of answer_counts.n taken every k or more submissions'
 	},
 	ballots: { token_hash: 'S3: hash of a single-use ballot', round_id: 'S3: its round, nothing else' },
 	tans: { code_hash: 'S3: hash of a printed one-time code', round_id: 'S3: its round, nothing else' }
@@ -139,10 +149,22 @@ describe.each(engines)('schema audit on %s', (engine) => {
 	});
 
 	it('S2: answers exist only as counters, with no time, order or submission key', () => {
-		const answerTables = ['answer_counts', 'round_tallies'];
+		const answerTables = ['answer_counts', 'round_tallies', 'published_counts'];
 		const answerColumns = columns.filter((c) => answerTables.includes(c.table)).map((c) => `${c.table}.${c.column}`);
 		expect(answerColumns.sort()).toEqual(
-			['answer_counts.choice', 'answer_counts.n', 'answer_counts.question_id', 'answer_counts.round_id', 'round_tallies.n', 'round_tallies.round_id'].sort()
+			[
+				'answer_counts.choice',
+				'answer_counts.n',
+				'answer_counts.question_id',
+				'answer_counts.round_id',
+				'published_counts.choice',
+				'published_counts.n',
+				'published_counts.question_id',
+				'published_counts.round_id',
+				'round_tallies.n',
+				'round_tallies.published_n',
+				'round_tallies.round_id'
+			].sort()
 		);
 	});
 

@@ -288,12 +288,34 @@ export const roundTallies = pgTable('round_tallies', {
 	roundId: uuid('round_id')
 		.primaryKey()
 		.references(() => rounds.id, { onDelete: 'cascade' }),
-	n: integer('n').notNull().default(0)
+	n: integer('n').notNull().default(0),
+	/** The n of the last published snapshot of a live-results round (S5); see `publishedCounts`. */
+	publishedN: integer('published_n').notNull().default(0)
 });
 
 /** (round, question, choice) -> n: the only trace of an answer (S2). */
 export const answerCounts = pgTable(
 	'answer_counts',
+	{
+		roundId: uuid('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'cascade' }),
+		questionId: uuid('question_id')
+			.notNull()
+			.references(() => questions.id, { onDelete: 'cascade' }),
+		choice: text('choice').notNull(),
+		n: integer('n').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.questionId, t.choice] })]
+);
+
+/**
+ * S5: what staff see of an open round with live results: a copy of `answerCounts` taken by the
+ * batch writer each time at least k new submissions arrived, so no single submission shows.
+ * Deleted when the round closes; the final counters are the results then.
+ */
+export const publishedCounts = pgTable(
+	'published_counts',
 	{
 		roundId: uuid('round_id')
 			.notNull()

@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { answerCounts, ballots, roundTallies, rounds } from '../db/schema';
+import { answerCounts, ballots, groups, publishedCounts, roundTallies, rounds, schools } from '../db/schema';
 import type { Increment } from './answers';
 
 /**
@@ -104,6 +104,10 @@ interface RoundState {
 	n: number;
 	open: boolean;
 	cap: number | null;
+	liveResults: boolean;
+	publishedN: number;
+	/** The school's k (S4), the step of live snapshots (S5). */
+	k: number;
 }
 
 /** One transaction for the whole batch; returns one outcome per submission, in order. */
@@ -121,14 +125,19 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 				roundId: roundTallies.roundId,
 				n: roundTallies.n,
 				open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`,
-				cap: rounds.cap
+				cap: rounds.cap,
+				liveResults: rounds.liveResults,
+				publishedN: roundTallies.publishedN,
+				k: schools.minGroupSize
 			})
 			.from(roundTallies)
 			.innerJoin(rounds, sql`${rounds.id} = ${roundTallies.roundId}`)
+			.innerJoin(groups, sql`${groups.id} = ${rounds.groupId}`)
+			.innerJoin(schools, sql`${schools.id} = ${groups.schoolId}`)
 			.where(inArray(roundTallies.roundId, roundIds))
 			.orderBy(roundTallies.roundId)
 			.for('update', { of: roundTallies });
-		const state = new Map<string, RoundState>(stateRows.map((r) => [r.roundId, { n: r.n, open: r.open, cap: r.cap }]));
+		const state = new Map<string, RoundState>(stateRows.map((r) => [r.roundId, { ...r }]));
 
 		const counts = new Map<string, { roundId: string; questionId: string; choice: string; n: number }>();
 		const added = new Map<string, number>();
@@ -167,6 +176,17 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 			for (let i = 0; i < tallies.length; i += ROUNDS_PER_NOTIFY) {
 				const payload = Object.fromEntries(tallies.slice(i, i + ROUNDS_PER_NOTIFY).map(([roundId]) => [roundId, state.get(roundId)!.n]));
 				await tx.execute(sql`select pg_notify(${TALLY_CHANNEL}, ${JSON.stringify(payload)})`);
+			}
+			// S5: a live-results round shows a snapshot that moves only once k or more new submissions
+			// arrived, so no single submission can be isolated by watching the screen change.
+			const ids = tallies.map(([roundId]) => roundId).filter((id) => {
+				const round = state.get(id)!;
+				return round.liveResults && round.n - round.publishedN >= round.k;
+			});
+			if (ids.length > 0) {
+				await tx.delete(publishedCounts).where(inArray(publishedCounts.roundId, ids));
+				await tx.insert(publishedCounts).select(tx.select().from(answerCounts).where(inArray(answerCounts.roundId, ids)));
+				await tx.update(roundTallies).set({ publishedN: roundTallies.n }).where(inArray(roundTallies.roundId, ids));
 			}
 		}
 		return outcomes;

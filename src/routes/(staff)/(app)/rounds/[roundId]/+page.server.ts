@@ -25,6 +25,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			n: round.n,
 			cap: round.cap,
 			tanOnly: round.tanOnly,
+			liveResults: round.liveResults,
 			titleNl: round.titleNl,
 			titleEn: round.titleEn,
 			closesAt: round.closesAt

@@ -1,0 +1,209 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { answerCounts, groups, publishedCounts, roundTallies, rounds, schools, type QuestionType } from '../db/schema';
+import { loadForRound } from '../questionnaires/content';
+import { themes } from '../questionnaires/templates';
+import { isId } from '../org/groups';
+import { RESPONDENTS } from '../rounds/answers';
+import { isShown } from './k-rule';
+import { scaleSteps } from './scale-labels';
+
+/**
+ * The results of one round, with every rule of PRIVACY.md applied here, so a page, an export
+ * or a later dashboard cannot show more than this returns:
+ * - S4: a round of fewer than k submissions returns only n; a question answered by fewer than
+ *   k returns no distribution, mean or terms. One-way per question only, never a cross-tab.
+ * - S5: while open, only n; with live results, the last published snapshot (taken by the
+ *   batch writer in steps of at least k submissions), never the live counters.
+ * - S7: a one-word term is returned only when at least 2 students gave it.
+ * Who may see a round is the caller's check (rounds/access.ts canWatch).
+ */
+
+export type Locale = 'nl' | 'en';
+
+/** Scale types whose values are numbers, so a mean means something. */
+const meanTypes: ReadonlySet<QuestionType> = new Set(['agree5', 'smiley3', 'smiley5', 'rating10']);
+/** S7: a term one student gave could be recognised (a name, a nickname); two or more, not. */
+export const MIN_TERM_COUNT = 2;
+
+export interface DistributionItem {
+	choice: string;
+	label: string;
+	n: number;
+	/** Percentage of the question's respondents, 1 decimal (multiple choice may sum above 100). */
+	share: number;
+}
+
+export interface QuestionResult {
+	id: string;
+	type: QuestionType;
+	prompt: string;
+	/** The theme's name in the report's language (its key when it is not a built-in theme). */
+	theme: string | null;
+	themeKey: string | null;
+	/** How many students answered this question (in the snapshot shown). */
+	respondents: number;
+	/** False when fewer than k answered: distribution and terms are empty, mean is null. */
+	shown: boolean;
+	/** Every choice of a scale or choice question, in order, including those nobody picked. */
+	distribution: DistributionItem[];
+	/** Agree, smiley and rating questions only, 1 decimal. */
+	mean: number | null;
+	/** One-word questions only: terms given by at least 2 students, most frequent first. */
+	terms: Array<{ term: string; n: number }>;
+}
+
+export interface RoundResults {
+	locale: Locale;
+	/** Submissions so far (always shown: a count, not a distribution). */
+	n: number;
+	/** The school's minimum group size. */
+	k: number;
+	open: boolean;
+	liveResults: boolean;
+	/** While open with live results: how many submissions the shown snapshot holds; else null. */
+	publishedN: number | null;
+	/** False: nothing but n may be shown, and `questions` is empty. */
+	shown: boolean;
+	questions: QuestionResult[];
+}
+
+const oneDecimal = (value: number) => Math.round(value * 10) / 10;
+
+async function roundFacts(db: Database, roundId: string) {
+	if (!isId(roundId)) return null;
+	const [row] = await db
+		.select({
+			versionId: rounds.versionId,
+			n: roundTallies.n,
+			publishedN: roundTallies.publishedN,
+			open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`,
+			liveResults: rounds.liveResults,
+			k: schools.minGroupSize
+		})
+		.from(rounds)
+		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
+		.innerJoin(groups, eq(groups.id, rounds.groupId))
+		.innerJoin(schools, eq(schools.id, groups.schoolId))
+		.where(eq(rounds.id, roundId));
+	return row ?? null;
+}
+
+/** The counters to report from: the final ones once closed, the published snapshot while live. */
+async function countsOf(db: Database, roundId: string, source: 'final' | 'published') {
+	const table = source === 'final' ? answerCounts : publishedCounts;
+	const rows = await db.select({ questionId: table.questionId, choice: table.choice, n: table.n }).from(table).where(eq(table.roundId, roundId));
+	const byQuestion = new Map<string, Map<string, number>>();
+	for (const row of rows) {
+		if (!byQuestion.has(row.questionId)) byQuestion.set(row.questionId, new Map());
+		byQuestion.get(row.questionId)!.set(row.choice, row.n);
+	}
+	return byQuestion;
+}
+
+interface QuestionContent {
+	id: string;
+	type: QuestionType;
+	promptNl: string;
+	promptEn: string;
+	theme: string | null;
+	options: Array<{ nl: string; en: string }> | null;
+}
+
+function questionResult(question: QuestionContent, counts: Map<string, number>, k: number, locale: Locale): QuestionResult {
+	const themeKey = question.theme;
+	const themeName = themeKey ? ((themes as Record<string, { nl: string; en: string }>)[themeKey]?.[locale] ?? themeKey) : null;
+	const respondents =
+		question.type === 'multiple_choice' ? (counts.get(RESPONDENTS) ?? 0) : [...counts.values()].reduce((sum, n) => sum + n, 0);
+	const base = { id: question.id, type: question.type, prompt: locale === 'en' ? question.promptEn : question.promptNl, theme: themeName, themeKey, respondents };
+	if (!isShown(respondents, k)) return { ...base, shown: false, distribution: [], mean: null, terms: [] };
+
+	const share = (n: number) => oneDecimal((100 * n) / respondents);
+	if (question.type === 'one_word') {
+		const terms = [...counts.entries()]
+			.filter(([, n]) => n >= MIN_TERM_COUNT)
+			.sort(([a, x], [b, y]) => y - x || a.localeCompare(b, locale))
+			.map(([term, n]) => ({ term, n }));
+		return { ...base, shown: true, distribution: [], mean: null, terms };
+	}
+	const steps = meanTypes.has(question.type)
+		? scaleSteps(question.type, locale)
+		: (question.options ?? []).map((option, i) => ({ choice: String(i), label: option[locale] }));
+	const distribution = steps.map(({ choice, label }) => {
+		const n = counts.get(choice) ?? 0;
+		return { choice, label, n, share: share(n) };
+	});
+	const mean = meanTypes.has(question.type) ? oneDecimal(distribution.reduce((sum, d) => sum + Number(d.choice) * d.n, 0) / respondents) : null;
+	return { ...base, shown: true, distribution, mean, terms: [] };
+}
+
+/** The results of a round as PRIVACY.md allows them to be seen, or null when there is no such round. */
+export async function roundResults(db: Database, roundId: string, locale: Locale): Promise<RoundResults | null> {
+	const round = await roundFacts(db, roundId);
+	if (!round) return null;
+	const live = round.open && round.liveResults;
+	const result = {
+		locale,
+		n: round.n,
+		k: round.k,
+		open: round.open,
+		liveResults: round.liveResults,
+		publishedN: live ? round.publishedN : null
+	};
+	// S5: an open round without live results shows only its count; S4: so does one below k.
+	const basis = round.open ? (live ? round.publishedN : 0) : round.n;
+	if (!isShown(basis, round.k)) return { ...result, shown: false, questions: [] };
+
+	const content = await loadForRound(db, round.versionId);
+	const counts = await countsOf(db, roundId, round.open ? 'published' : 'final');
+	const questions = (content?.questions ?? []).map((q) => questionResult(q, counts.get(q.id) ?? new Map(), round.k, locale));
+	return { ...result, shown: true, questions };
+}
+
+const csvNotes = {
+	nl: {
+		suppressed: (k: number) => `Te weinig antwoorden (minder dan ${k}): geen resultaten.`,
+		open: 'De ronde is nog open: de resultaten komen als ze gesloten is.',
+		question: (position: number, k: number) => `Vraag ${position}: door minder dan ${k} leerlingen beantwoord, weggelaten.`,
+		terms: 'Woorden die door maar één leerling zijn gegeven, zijn weggelaten.',
+		live: (n: number) => `Tussenstand: de eerste ${n} antwoorden.`
+	},
+	en: {
+		suppressed: (k: number) => `Too few responses (fewer than ${k}): no results.`,
+		open: 'The round is still open: the results come when it closes.',
+		question: (position: number, k: number) => `Question ${position}: answered by fewer than ${k} students, left out.`,
+		terms: 'Words given by only one student are left out.',
+		live: (n: number) => `Interim results: the first ${n} responses.`
+	}
+};
+
+/** A CSV field; text a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote. */
+function field(value: string | number | null): string {
+	if (value === null) return '';
+	if (typeof value === 'number') return String(value);
+	const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * The results as CSV: one row per question and choice (or shown term) with n and share.
+ * It is made from `RoundResults` only, so it holds exactly what the page may show: suppressed
+ * questions and terms are left out entirely, and a `#` note line says so.
+ */
+export function roundResultsCsv(results: RoundResults): string {
+	const notes = csvNotes[results.locale];
+	const lines = [`# n = ${results.n}`, ['question', 'prompt', 'theme', 'type', 'choice', 'label', 'n', 'share_percent'].join(',')];
+	const row = (position: number, q: QuestionResult, choice: string, label: string, n: number, share: number) =>
+		lines.push([position, q.prompt, q.theme, q.type, choice, label, n, share].map(field).join(','));
+	results.questions.forEach((q, i) => {
+		for (const d of q.distribution) row(i + 1, q, d.choice, d.label, d.n, d.share);
+		for (const t of q.terms) row(i + 1, q, t.term, t.term, t.n, oneDecimal((100 * t.n) / q.respondents));
+	});
+	if (!results.shown) lines.push(`# ${results.open && !results.liveResults ? notes.open : notes.suppressed(results.k)}`);
+	if (results.publishedN !== null && results.shown) lines.push(`# ${notes.live(results.publishedN)}`);
+	results.questions.forEach((q, i) => {
+		if (!q.shown) lines.push(`# ${notes.question(i + 1, results.k)}`);
+	});
+	if (results.questions.some((q) => q.type === 'one_word' && q.shown)) lines.push(`# ${notes.terms}`);
+	return `${lines.join('\r\n')}\r\n`;
+}
