@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// `npm run bench`: the write path at the limit of this machine (docs/performance.md).
+// Builds the production server when stale, creates a database of its own on the PostgreSQL of
+// BENCH_DATABASE_URL, starts the server on loopback, seeds rounds, drives virtual students from
+// bench/load.js for two shapes (spread, hot), checks counted = acknowledged, runs pgbench with
+// the equivalent one-transaction-per-submission SQL, and drops the database again.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import postgres from 'postgres';
+import { buildEntry, buildIfStale, root } from '../scripts/build-if-stale.js';
+import { seed } from './seed.js';
+
+const env = process.env;
+const number = (/** @type {string} */ name, /** @type {number} */ fallback) => Number(env[name] || fallback);
+const settings = {
+	adminUrl: env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+	concurrency: number('BENCH_CONCURRENCY', 200),
+	warmupMs: number('BENCH_WARMUP_S', 3) * 1000,
+	durationMs: number('BENCH_DURATION_S', 20) * 1000,
+	pgbenchSeconds: number('BENCH_PGBENCH_S', 15)
+};
+// The batch writer's knobs pass through to the server, so tuning needs no edit here.
+const tunables = ['BATCH_WINDOW_MS', 'BATCH_MAX_SIZE', 'BATCH_CONCURRENCY', 'DB_POOL_SIZE'];
+
+const dbName = `lesspiegel_bench_${randomBytes(4).toString('hex')}`;
+const benchUrl = new URL(settings.adminUrl);
+benchUrl.pathname = `/${dbName}`;
+
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const children = new Set();
+let created = false;
+let cleaning = false;
+/** @type {Promise<void> | undefined} */
+let cleaned;
+
+/** Kills the children and drops the database; every caller waits for the one clean-up. */
+function cleanUp() {
+	cleaning = true;
+	cleaned ??= dropAll();
+	return cleaned;
+}
+
+async function dropAll() {
+	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+	if (!created) return;
+	const admin = postgres(settings.adminUrl, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+	} catch (error) {
+		console.error(`Could not drop ${dbName}: ${error}`);
+	} finally {
+		await admin.end({ timeout: 5 });
+	}
+}
+
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+	process.on(signal, () => {
+		console.error(`\n${signal}: stopping and dropping ${dbName}`);
+		process.exitCode = 130;
+		void cleanUp().finally(() => process.exit(130));
+	});
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = /** @type {net.AddressInfo} */ (probe.address());
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+/** @returns {Promise<{ url: string; pid: number }>} */
+async function startServer() {
+	const port = String(await freePort());
+	const passed = Object.fromEntries(tunables.filter((name) => env[name]).map((name) => [name, env[name]]));
+	const child = spawn(process.execPath, [buildEntry], {
+		cwd: root,
+		env: {
+			PATH: env.PATH,
+			HOST: '127.0.0.1',
+			PORT: port,
+			ORIGIN: `http://127.0.0.1:${port}`,
+			DATABASE_URL: benchUrl.href,
+			MIGRATIONS_DIR: path.join(root, 'drizzle'),
+			JOIN_MAX_PER_MINUTE: '100000',
+			LOG_LEVEL: 'warn',
+			...passed
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	children.add(child);
+	let output = '';
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
+		const onData = (/** @type {Buffer} */ chunk) => {
+			output += chunk.toString();
+			if (output.length > 20_000) output = output.slice(-10_000);
+			const listening = /Listening on (http:\/\/[^\s]+)/.exec(output);
+			if (listening && timer) {
+				clearTimeout(timer);
+				resolve({ url: String(listening[1]).replace(/\/$/, ''), pid: /** @type {number} */ (child.pid) });
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', (chunk) => {
+			onData(chunk);
+			process.stderr.write(`[server] ${chunk}`);
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			if (!cleaning) reject(new Error(`server exited with code ${code}:\n${output}`));
+		});
+	});
+}
+
+/** @param {number} pid */
+function rssBytes(pid) {
+	try {
+		const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) * 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** CPU seconds the process used so far (utime + stime; Linux clock ticks are 1/100 s). */
+function cpuSeconds(/** @type {number} */ pid) {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return NaN;
+	}
+}
+
+/** Runs bench/load.js against `codes` while sampling the server's RSS every 200 ms. */
+function runLoad(/** @type {string} */ url, /** @type {string[]} */ codes, /** @type {number} */ serverPid) {
+	const args = JSON.stringify({ url, codes, concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs });
+	const child = spawn(process.execPath, [path.join(root, 'bench', 'load.js'), args], { stdio: ['ignore', 'pipe', 'inherit'] });
+	children.add(child);
+	let peakRss = rssBytes(serverPid);
+	const cpuBefore = cpuSeconds(serverPid);
+	const wallBefore = performance.now();
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(serverPid))), 200);
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	return new Promise((resolve, reject) => {
+		child.once('exit', (code) => {
+			clearInterval(sampler);
+			children.delete(child);
+			if (code !== 0) return reject(new Error(`bench/load.js exited with code ${code}`));
+			const wall = (performance.now() - wallBefore) / 1000;
+			const load = JSON.parse(output);
+			resolve({ ...load, peakRss, serverCores: (cpuSeconds(serverPid) - cpuBefore) / wall, loadCores: load.cpuSeconds / wall });
+		});
+	});
+}
+
+/** @returns {number | null} transactions per second, null when pgbench is missing */
+function pgbench(/** @type {string} */ shape) {
+	const script = path.join(root, 'bench', `pgbench-${shape}.sql`);
+	const args = ['-n', '-c', '32', '-j', '2', '-T', String(settings.pgbenchSeconds), '-f', script, benchUrl.href];
+	const result = spawnSync('pgbench', args, { encoding: 'utf8' });
+	if (result.error) return null;
+	const tps = /tps = ([\d.]+)/.exec(result.stdout);
+	if (result.status !== 0 || !tps) throw new Error(`pgbench failed:\n${result.stdout}${result.stderr}`);
+	return Number(tps[1]);
+}
+
+/** @param {import('postgres').Sql} sql @param {string[]} ids */
+async function counted(sql, ids) {
+	const [[tally], [answers]] = await Promise.all([
+		sql`select coalesce(sum(n), 0)::int as n from round_tallies where round_id in ${sql(ids)}`,
+		sql`select coalesce(sum(n), 0)::int as n from answer_counts where round_id in ${sql(ids)}`
+	]);
+	return { submissions: Number(tally?.n), answers: Number(answers?.n) };
+}
+
+const ms = (/** @type {number} */ value) => `${Math.round(value)} ms`;
+
+async function main() {
+	if (!buildIfStale()) throw new Error('the build failed; see the messages above');
+	const admin = postgres(settings.adminUrl, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`create database "${dbName}"`);
+		created = true;
+	} finally {
+		await admin.end({ timeout: 5 });
+	}
+	const server = await startServer(); // migrates the new database before it listens
+	const sql = postgres(benchUrl.href, { max: 2, onnotice: () => {} });
+	const rounds = await seed(sql);
+	const knobs = tunables.map((name) => `${name}=${env[name] || 'default'}`).join(', ');
+	console.log(`Database ${dbName}; server ${server.url} (pid ${server.pid}); ${knobs}`);
+	console.log(`${settings.concurrency} virtual students, ${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per shape\n`);
+
+	const summaries = [];
+	let mismatch = false;
+	for (const shape of /** @type {const} */ (['spread', 'hot'])) {
+		const shapeRounds = rounds[shape];
+		console.log(`${shape}: ${shapeRounds.length} open round(s), load running...`);
+		const load = await runLoad(server.url, shapeRounds.map((r) => r.code), server.pid);
+		const count = await counted(sql, shapeRounds.map((r) => r.id));
+		const ok = count.submissions === load.acknowledged && count.answers === 10 * load.acknowledged;
+		mismatch ||= !ok;
+		console.log(`  acknowledged ${load.acknowledged}, counted ${count.submissions} (${count.answers} answers), refusals ${JSON.stringify(load.refusals)}, network errors ${load.networkErrors}`);
+		console.log(`  max latency ${ms(load.max)}; CPU cores busy: server ${load.serverCores.toFixed(2)}, load generator ${load.loadCores.toFixed(2)}; pgbench running...`);
+		const tps = pgbench(shape);
+		const ratio = tps ? load.perSecond / tps : null;
+		summaries.push(
+			`${shape}: ${Math.round(load.perSecond)} sub/s, p50 ${ms(load.p50)}, p95 ${ms(load.p95)}, p99 ${ms(load.p99)}, ` +
+				`RSS ${Math.round(load.peakRss / 1048576)} MB, ` +
+				(tps === null ? 'pgbench missing (no ratio)' : `pgbench ${Math.round(tps)} tps, ratio ${ratio?.toFixed(2)}`) +
+				`, counted=acknowledged ${ok ? 'OK' : `MISMATCH (counted ${count.submissions}, answers ${count.answers}, acknowledged ${load.acknowledged})`}`
+		);
+	}
+	await sql.end({ timeout: 5 });
+	console.log(`\n${summaries.join('\n')}`);
+	return mismatch ? 1 : 0;
+}
+
+let exitCode = 1;
+try {
+	exitCode = await main();
+} catch (error) {
+	if (!cleaning) console.error(`bench failed: ${error instanceof Error ? error.message : error}`);
+} finally {
+	await cleanUp();
+}
+process.exit(process.exitCode || exitCode);
