@@ -62,7 +62,7 @@ describe('a round from projector to phones and back', () => {
 	it('the teacher starts a round and projects it', async () => {
 		teacher = await open(true, { width: 1280, height: 720 });
 		const page = teacher.page;
-		await page.goto(`${app.server.url}/login`);
+		await page.goto(`${app.server.url}/login`, { waitUntil: 'networkidle' });
 		await page.fill('input[name=email]', 'juf@regenboog.test');
 		await page.fill('input[name=password]', PASSWORD);
 		await page.locator('main form button[type=submit]').click();
