@@ -127,9 +127,10 @@ async function playRound(db: Database, random: Random, plan: PlannedRound): Prom
 	const round = await rounds.open(db, { groupId: plan.groupId, versionId: plan.version.id, openedBy: plan.teacherId });
 	const present = random.int(...plan.profile.size);
 	const roundMood = random.normal() * 0.15;
+	const issued = await ballots.issueMany(db, Array.from({ length: present }, () => round.id));
 	const submissions: Submission[] = [];
-	for (let i = 0; i < present; i++) {
-		const ballot = await ballots.issue(db, round.id);
+	for (const ballot of issued) {
+		if (!ballot) throw new Error('demo round closed before its pupils answered');
 		const increments = toIncrements(plan.version.questions, simulatePupil(random, plan.profile, plan.version.questions, plan.progress, roundMood));
 		if (!Array.isArray(increments)) throw new Error(`demo answers refused: ${increments.code}`);
 		submissions.push({ roundId: round.id, ballotHash: hashToken(ballot), increments });

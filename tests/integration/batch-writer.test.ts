@@ -27,7 +27,7 @@ describe.each(engines)('batch writer on %s', (engine) => {
 	}
 
 	async function ballot() {
-		return hashToken(await ballotsModule.issue(handle.db, roundId));
+		return hashToken((await ballotsModule.issue(handle.db, roundId))!);
 	}
 
 	async function counts() {

@@ -31,7 +31,7 @@ async function setUp(db: Database) {
 		for (const [a, s, r] of students) {
 			const increments = toIncrements(version.questions, { [agree]: a, [smiley]: s, [rating]: r });
 			if (!Array.isArray(increments)) throw new Error('invalid test answers');
-			batch.push({ roundId: id, ballotHash: hashToken(await ballots.issue(db, id)), increments });
+			batch.push({ roundId: id, ballotHash: hashToken((await ballots.issue(db, id))!), increments });
 		}
 		await applyBatch(db, batch);
 		if (!options.open) await rounds.close(db, id);

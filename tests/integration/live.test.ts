@@ -24,7 +24,7 @@ describe.each(engines)('live counts on %s', (engine) => {
 
 	async function submissions(count: number): Promise<Submission[]> {
 		return Promise.all(
-			Array.from({ length: count }, async () => ({ roundId, ballotHash: hashToken(await ballots.issue(handle.db, roundId)), increments }))
+			Array.from({ length: count }, async () => ({ roundId, ballotHash: hashToken((await ballots.issue(handle.db, roundId))!), increments }))
 		);
 	}
 

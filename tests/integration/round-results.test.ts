@@ -42,7 +42,7 @@ async function setUp(db: Database, k = 5) {
 			const byId = Object.fromEntries(Object.entries(answers).map(([key, value]) => [ids[key as keyof typeof ids], value]));
 			const increments = toIncrements(version.questions, byId);
 			if (!Array.isArray(increments)) throw new Error(`invalid test answers: ${JSON.stringify(increments)}`);
-			batch.push({ roundId, ballotHash: hashToken(await ballots.issue(db, roundId)), increments });
+			batch.push({ roundId, ballotHash: hashToken((await ballots.issue(db, roundId))!), increments });
 		}
 		expect(await applyBatch(db, batch)).toEqual(batch.map(() => 'counted'));
 	}

@@ -5,7 +5,7 @@ import { log } from './log';
 import { scheduleRetention } from './retention/schedule';
 import { startAutoClose, stopAutoClose } from './rounds/auto-close';
 import { startLive, stopLive } from './rounds/live';
-import { startWriter, stopWriter } from './rounds/writer';
+import { startWriters, stopWriters } from './rounds/writer';
 
 /** Something started with the server, stopped (in reverse order) before the database closes. */
 type Stop = () => void | Promise<void>;
@@ -38,8 +38,8 @@ export async function startServer(): Promise<void> {
 	const { db, engine } = handle;
 	log.info('database ready', { engine });
 	const stops: Stop[] = [scheduleRetention(db, cfg)];
-	startWriter(db, cfg);
-	stops.push(stopWriter);
+	startWriters(db, cfg);
+	stops.push(stopWriters);
 	// Live counts arrive by LISTEN/NOTIFY, so a projector on one instance sees answers sent
 	// through another.
 	await startLive(handle);

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { memoize } from '../memo';
 import { questionnaireVersions, questions, type ChoiceOption, type QuestionType } from '../db/schema';
 
 export interface VersionContent {
@@ -16,13 +17,6 @@ export interface VersionContent {
 	}>;
 }
 
-/**
- * A version's questions are frozen while a round uses it (editing makes a new version), so
- * every instance may cache them: no state that differs between instances.
- */
-const cache = new Map<string, Promise<VersionContent | null>>();
-const CACHE_LIMIT = 2_000;
-
 async function read(db: Database, versionId: string): Promise<VersionContent | null> {
 	const [version] = await db
 		.select({ id: questionnaireVersions.id, titleNl: questionnaireVersions.titleNl, titleEn: questionnaireVersions.titleEn })
@@ -37,16 +31,8 @@ async function read(db: Database, versionId: string): Promise<VersionContent | n
 	return { ...version, questions: rows };
 }
 
-/** The questions of a version a round is using (cached). */
-export function loadForRound(db: Database, versionId: string): Promise<VersionContent | null> {
-	let entry = cache.get(versionId);
-	if (!entry) {
-		if (cache.size >= CACHE_LIMIT) cache.clear();
-		entry = read(db, versionId).catch((error) => {
-			cache.delete(versionId);
-			throw error;
-		});
-		cache.set(versionId, entry);
-	}
-	return entry;
-}
+/**
+ * The questions of a version a round is using. A version's questions are frozen while a round
+ * uses it (editing makes a new version), so they are cached.
+ */
+export const loadForRound = memoize(read);

@@ -1,8 +1,9 @@
 import { encodeBase64urlNoPadding, decodeBase64urlIgnorePadding } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { ballots, tans } from '../db/schema';
+import { ballots, rounds, tans } from '../db/schema';
 import { hashToken } from '../auth/tokens';
+import { isOpen } from './rounds';
 
 /**
  * Single-use ballots (PRIVACY.md S3). A ballot token is the round's id followed by 128 random
@@ -37,18 +38,38 @@ function newToken(roundId: string): string {
 	return `${encodeBase64urlNoPadding(uuidToBytes(roundId))}.${encodeBase64urlNoPadding(random)}`;
 }
 
-export async function issue(db: Database, roundId: string): Promise<string> {
-	const token = newToken(roundId);
-	await db.insert(ballots).values({ tokenHash: hashToken(token), roundId });
-	return token;
+/**
+ * Issues one ballot per entry, in one transaction, for rounds that are open; null for a round
+ * that is not (closed, past its closing time, unknown). The round rows are share-locked, so a
+ * concurrent close waits for this insert and then deletes its ballots too, or this insert
+ * waits for the close and issues nothing: no ballot outlives its round (S3).
+ */
+export async function issueMany(db: Database, roundIds: string[]): Promise<Array<string | null>> {
+	return db.transaction(async (tx) => {
+		const open = await tx
+			.select({ id: rounds.id })
+			.from(rounds)
+			.where(and(inArray(rounds.id, [...new Set(roundIds)]), isOpen))
+			.for('share');
+		const openIds = new Set(open.map((round) => round.id));
+		const tokens = roundIds.map((roundId) => (openIds.has(roundId) ? newToken(roundId) : null));
+		const rows = tokens.flatMap((token, i) => (token ? [{ tokenHash: hashToken(token), roundId: roundIds[i]! }] : []));
+		if (rows.length > 0) await tx.insert(ballots).values(rows);
+		return tokens;
+	});
+}
+
+export async function issue(db: Database, roundId: string): Promise<string | null> {
+	const [token] = await issueMany(db, [roundId]);
+	return token ?? null;
 }
 
 /** Exchanges a printed one-time code for a ballot, once. Null when the code is unknown or used. */
 export async function exchangeTan(db: Database, tan: string): Promise<{ roundId: string; token: string } | null> {
 	return db.transaction(async (tx) => {
 		const [used] = await tx.delete(tans).where(eq(tans.codeHash, hashToken(normaliseTan(tan)))).returning({ roundId: tans.roundId });
-		if (!used) return null;
-		return { roundId: used.roundId, token: await issue(tx, used.roundId) };
+		const token = used && (await issue(tx, used.roundId));
+		return token ? { roundId: used.roundId, token } : null;
 	});
 }
 

@@ -2,6 +2,8 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { answerCounts, ballots, groups, publishedCounts, roundTallies, rounds, schools } from '../db/schema';
 import type { Increment } from './answers';
+import { createCoalescer, type CoalescerOptions } from './coalescer';
+import { isOpen } from './rounds';
 
 /**
  * The batch writer (PRIVACY.md S6). Submissions that arrive within a short window are applied
@@ -20,23 +22,9 @@ export interface Submission {
 
 export type SubmitOutcome = 'counted' | 'ballot_used' | 'closed' | 'full';
 
-export interface BatchWriterOptions {
-	/** How long the first submission of a batch waits for company. */
-	windowMs: number;
-	/** A batch this large is written at once. */
-	maxBatch: number;
-	/** Batches written at the same time (each holds a database connection). */
-	concurrency: number;
-}
-
 /** NOTIFY channel for live counts: payload `{"<roundId>": n, ...}`, sent on commit. */
 export const TALLY_CHANNEL = 'round_tally';
 const ROUNDS_PER_NOTIFY = 100;
-
-interface Pending extends Submission {
-	resolve(outcome: SubmitOutcome): void;
-	reject(error: unknown): void;
-}
 
 export interface BatchWriter {
 	submit(submission: Submission): Promise<SubmitOutcome>;
@@ -44,60 +32,9 @@ export interface BatchWriter {
 	close(): Promise<void>;
 }
 
-export function createBatchWriter(db: Database, options: BatchWriterOptions): BatchWriter {
-	let pending: Pending[] = [];
-	let timer: NodeJS.Timeout | undefined;
-	let inFlight = 0;
-	let closed = false;
-	const idle: Array<() => void> = [];
-
-	function schedule() {
-		if (pending.length === 0 || inFlight >= options.concurrency) return;
-		if (pending.length >= options.maxBatch || closed) {
-			clearTimeout(timer);
-			timer = undefined;
-			void flush();
-		} else {
-			timer ??= setTimeout(() => {
-				timer = undefined;
-				void flush();
-			}, options.windowMs);
-		}
-	}
-
-	async function flush() {
-		if (pending.length === 0 || inFlight >= options.concurrency) return;
-		const batch = pending.slice(0, options.maxBatch);
-		pending = pending.slice(batch.length);
-		inFlight += 1;
-		try {
-			const outcomes = await applyBatch(db, batch);
-			batch.forEach((item, i) => item.resolve(outcomes[i]!));
-		} catch (error) {
-			for (const item of batch) item.reject(error);
-		} finally {
-			inFlight -= 1;
-			schedule();
-			if (inFlight === 0 && pending.length === 0) idle.splice(0).forEach((done) => done());
-		}
-	}
-
-	return {
-		submit(submission) {
-			if (closed) return Promise.reject(new Error('The batch writer is closed'));
-			return new Promise<SubmitOutcome>((resolve, reject) => {
-				pending.push({ ...submission, resolve, reject });
-				schedule();
-			});
-		},
-		async close() {
-			closed = true;
-			if (inFlight === 0 && pending.length === 0) return;
-			const done = new Promise<void>((resolve) => idle.push(resolve));
-			schedule();
-			await done;
-		}
-	};
+export function createBatchWriter(db: Database, options: CoalescerOptions): BatchWriter {
+	const coalescer = createCoalescer((batch: Submission[]) => applyBatch(db, batch), options);
+	return { submit: coalescer.add, close: coalescer.close };
 }
 
 interface RoundState {
@@ -124,7 +61,7 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 			.select({
 				roundId: roundTallies.roundId,
 				n: roundTallies.n,
-				open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`,
+				open: isOpen,
 				cap: rounds.cap,
 				liveResults: rounds.liveResults,
 				publishedN: roundTallies.publishedN,

@@ -1,6 +1,7 @@
 import { and, eq, isNull, lte, sql } from 'drizzle-orm';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../join-code';
 import type { Database } from '../db/client';
+import { memoize } from '../memo';
 import { ballots, publishedCounts, roundTallies, rounds, tans } from '../db/schema';
 
 /** Opening and closing rounds. Who may do so is the caller's check (policy). */
@@ -76,6 +77,9 @@ export async function closeDue(db: Database): Promise<string[]> {
 	return due.map((r) => r.id);
 }
 
+/** Open: not closed, and its auto-close time (if any) not yet passed. */
+export const isOpen = sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`;
+
 const studentFacts = {
 	id: rounds.id,
 	versionId: rounds.versionId,
@@ -83,7 +87,7 @@ const studentFacts = {
 	tanOnly: rounds.tanOnly,
 	cap: rounds.cap,
 	n: roundTallies.n,
-	open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`
+	open: isOpen
 };
 
 /**
@@ -110,3 +114,9 @@ export async function find(db: Database, roundId: string) {
 		.where(eq(rounds.id, roundId));
 	return round ?? null;
 }
+
+/** The questionnaire version a round is answered with: fixed when it opens, so cached. */
+export const versionOf = memoize(async (db: Database, roundId: string) => {
+	const [round] = await db.select({ versionId: rounds.versionId }).from(rounds).where(eq(rounds.id, roundId));
+	return round?.versionId ?? null;
+});

@@ -15,13 +15,20 @@ export type JoinRefusal = 'unknown' | 'closed' | 'full' | 'tan_required' | 'tan_
 
 export type Joined = { ok: true; roundId: string; joinCode: string; ballot: string; questionnaire: content.VersionContent };
 
-async function admit(db: Database, round: Awaited<ReturnType<typeof rounds.find>>, ballot?: string): Promise<Joined | { ok: false; refusal: JoinRefusal }> {
+type Admitted = Joined | { ok: false; refusal: JoinRefusal };
+
+/** Round id in, ballot token out; null when the round is not open (any more). */
+export type IssueBallot = (roundId: string) => Promise<string | null>;
+
+async function admit(db: Database, round: Awaited<ReturnType<typeof rounds.find>>, ballot: string | IssueBallot): Promise<Admitted> {
 	if (!round) return { ok: false, refusal: 'unknown' };
 	if (!round.open) return { ok: false, refusal: 'closed' };
 	if (round.cap !== null && round.n >= round.cap) return { ok: false, refusal: 'full' };
 	const questionnaire = await content.loadForRound(db, round.versionId);
 	if (!questionnaire) return { ok: false, refusal: 'unknown' };
-	return { ok: true, roundId: round.id, joinCode: round.joinCode, ballot: ballot ?? (await ballots.issue(db, round.id)), questionnaire };
+	const token = typeof ballot === 'string' ? ballot : await ballot(round.id);
+	if (!token) return { ok: false, refusal: 'closed' };
+	return { ok: true, roundId: round.id, joinCode: round.joinCode, ballot: token, questionnaire };
 }
 
 /** A joined round as the student pages show it, in the page's language. */
@@ -42,16 +49,16 @@ export function pageView(joined: Joined, locale: 'nl' | 'en') {
 }
 
 /** Joining with the projected code: one new ballot per join. */
-export async function joinWithCode(db: Database, code: string) {
+export async function joinWithCode(db: Database, issueBallot: IssueBallot, code: string): Promise<Admitted> {
 	const round = await rounds.findByCode(db, code);
-	if (round?.open && round.tanOnly) return { ok: false as const, refusal: 'tan_required' as const };
-	return admit(db, round);
+	if (round?.open && round.tanOnly) return { ok: false, refusal: 'tan_required' };
+	return admit(db, round, issueBallot);
 }
 
 /** Joining with a printed one-time code: the code is used up, whatever happens next. */
-export async function joinWithTan(db: Database, tan: string) {
+export async function joinWithTan(db: Database, tan: string): Promise<Admitted> {
 	const exchanged = await ballots.exchangeTan(db, tan);
-	if (!exchanged) return { ok: false as const, refusal: 'tan_unknown' as const };
+	if (!exchanged) return { ok: false, refusal: 'tan_unknown' };
 	return admit(db, await rounds.find(db, exchanged.roundId), exchanged.token);
 }
 
@@ -65,10 +72,11 @@ function answerRefusal(problem: AnswerProblem): 'invalid' | 'empty' | 'invalid_w
 export async function submit(db: Database, writer: BatchWriter, ballot: string, answers: Record<string, unknown>): Promise<SubmitResult> {
 	const roundId = ballots.roundOfToken(ballot);
 	if (!roundId) return { ok: false, refusal: 'invalid' };
-	const round = await rounds.find(db, roundId);
-	if (!round) return { ok: false, refusal: 'ballot_used' };
-	if (!round.open) return { ok: false, refusal: 'closed' };
-	const questionnaire = await content.loadForRound(db, round.versionId);
+	// Whether the round is open, full or the ballot valid, the batch writer decides under the
+	// round's lock; here only the answers are checked against the questions.
+	const versionId = await rounds.versionOf(db, roundId);
+	if (!versionId) return { ok: false, refusal: 'ballot_used' };
+	const questionnaire = await content.loadForRound(db, versionId);
 	const increments = toIncrements(questionnaire?.questions ?? [], answers);
 	if (!Array.isArray(increments)) return { ok: false, refusal: answerRefusal(increments) };
 	const outcome = await writer.submit({ roundId, ballotHash: hashToken(ballot), increments });

@@ -6,7 +6,7 @@ import { database } from '$lib/server/db';
 import { answersFromForm } from '$lib/server/rounds/form-answers';
 import { allowJoin } from '$lib/server/rounds/join-limit';
 import * as studentFlow from '$lib/server/rounds/student-flow';
-import { serverWriter } from '$lib/server/rounds/writer';
+import { issueBallot, serverWriter } from '$lib/server/rounds/writer';
 import { studentMessage } from '$lib/student-messages';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ params, getClientAddress }) => {
 	if (code !== params.code) redirect(301, localizeHref(`/r/${code}`));
 	// Every page view issues a ballot, so it counts as a join (a salted hash in memory, S1).
 	if (!allowJoin(getClientAddress())) error(429, studentMessage('rate_limited'));
-	const joined = await studentFlow.joinWithCode(database(), code);
+	const joined = await studentFlow.joinWithCode(database(), issueBallot, code);
 	if (!joined.ok) error(refusalStatus[joined.refusal], studentMessage(joined.refusal));
 	return studentFlow.pageView(joined, getLocale());
 };

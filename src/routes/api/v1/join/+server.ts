@@ -5,6 +5,7 @@ import { joinedBody, refuse } from '$lib/server/api/student-api';
 import { database } from '$lib/server/db';
 import { allowJoin } from '$lib/server/rounds/join-limit';
 import * as studentFlow from '$lib/server/rounds/student-flow';
+import { issueBallot } from '$lib/server/rounds/writer';
 import { m } from '$lib/paraglide/messages';
 import type { RequestHandler } from './$types';
 
@@ -25,6 +26,6 @@ export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 		return apiError(400, 'bad_request', m.api_error_bad_request({ detail: 'expected {"code": "ABC234"} or {"tan": "..."}' }, { locale }));
 	}
 	const db = database();
-	const joined = 'code' in parsed.data ? await studentFlow.joinWithCode(db, parsed.data.code) : await studentFlow.joinWithTan(db, parsed.data.tan);
+	const joined = 'code' in parsed.data ? await studentFlow.joinWithCode(db, issueBallot, parsed.data.code) : await studentFlow.joinWithTan(db, parsed.data.tan);
 	return joined.ok ? joinedBody(joined, locale) : refuse(joined.refusal, locale);
 };
