@@ -1,7 +1,7 @@
 import { encodeBase64urlNoPadding, decodeBase64urlIgnorePadding } from '@oslojs/encoding';
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { ballots, rounds, tans } from '../db/schema';
+import { ballots, roundTallies, rounds, tans } from '../db/schema';
 import { hashToken } from '../auth/tokens';
 import { isOpen } from './rounds';
 
@@ -39,24 +39,28 @@ function newToken(roundId: string): string {
 }
 
 /**
- * Issues one ballot per entry, in one transaction, for rounds that are open; null for a round
- * that is not (closed, past its closing time, unknown). The round rows are share-locked, so a
- * concurrent close waits for this insert and then deletes its ballots too, or this insert
- * waits for the close and issues nothing: no ballot outlives its round (S3).
+ * Issues one ballot per entry for rounds that are open and not full; null for a round that is
+ * not (closed, past its closing time, at its cap, unknown). One statement, so it commits on its
+ * own without a transaction's extra round trips. It share-locks the round rows: a concurrent
+ * close either waits for it and then deletes these ballots too, or makes it wait and issue
+ * nothing. No ballot outlives its round (S3).
  */
 export async function issueMany(db: Database, roundIds: string[]): Promise<Array<string | null>> {
-	return db.transaction(async (tx) => {
-		const open = await tx
-			.select({ id: rounds.id })
-			.from(rounds)
-			.where(and(inArray(rounds.id, [...new Set(roundIds)]), isOpen))
-			.for('share');
-		const openIds = new Set(open.map((round) => round.id));
-		const tokens = roundIds.map((roundId) => (openIds.has(roundId) ? newToken(roundId) : null));
-		const rows = tokens.flatMap((token, i) => (token ? [{ tokenHash: hashToken(token), roundId: roundIds[i]! }] : []));
-		if (rows.length > 0) await tx.insert(ballots).values(rows);
-		return tokens;
-	});
+	const tokens = roundIds.map(newToken);
+	const hashes = tokens.map(hashToken);
+	const wanted = sql.join(roundIds.map((roundId, i) => sql`(${hashes[i]}, ${roundId}::uuid)`), sql`, `);
+	const inserted = await db
+		.insert(ballots)
+		.select(
+			sql`select wanted.token_hash, ${rounds.id} from (values ${wanted}) as wanted(token_hash, round_id)
+				join ${rounds} on ${rounds.id} = wanted.round_id
+				join ${roundTallies} on ${roundTallies.roundId} = ${rounds.id}
+				where ${isOpen} and (${rounds.cap} is null or ${roundTallies.n} < ${rounds.cap})
+				for share of ${rounds}`
+		)
+		.returning({ tokenHash: ballots.tokenHash });
+	const issued = new Set(inserted.map((row) => row.tokenHash));
+	return tokens.map((token, i) => (issued.has(hashes[i]!) ? token : null));
 }
 
 export async function issue(db: Database, roundId: string): Promise<string | null> {

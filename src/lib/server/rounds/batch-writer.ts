@@ -55,7 +55,9 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 		const consumed = new Map(consumedRows.map((r) => [r.tokenHash, r.roundId]));
 
 		// Locking the tallies in a fixed order serialises batches per round (exact caps)
-		// without deadlocks between concurrent batches.
+		// without deadlocks between concurrent batches. From here to the commit the locks are
+		// held, and on a busy server each round trip also waits for the event loop: as few
+		// round trips as possible follow.
 		const roundIds = [...new Set(batch.map((s) => s.roundId))].sort();
 		const stateRows = await tx
 			.select({
@@ -76,7 +78,7 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 			.for('update', { of: roundTallies });
 		const state = new Map<string, RoundState>(stateRows.map((r) => [r.roundId, { ...r }]));
 
-		const counts = new Map<string, { roundId: string; questionId: string; choice: string; n: number }>();
+		const counts = new Map<string, Counter>();
 		const added = new Map<string, number>();
 		const outcomes = batch.map((submission): SubmitOutcome => {
 			const round = state.get(submission.roundId);
@@ -97,35 +99,58 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 		});
 
 		if (added.size > 0) {
-			const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
-			await tx
-				.insert(answerCounts)
-				.values(rows)
-				.onConflictDoUpdate({
-					target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice],
-					set: { n: sql`${answerCounts.n} + excluded.n` }
-				});
 			const tallies = [...added.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-			await tx
-				.insert(roundTallies)
-				.values(tallies.map(([roundId, n]) => ({ roundId, n })))
-				.onConflictDoUpdate({ target: roundTallies.roundId, set: { n: sql`${roundTallies.n} + excluded.n` } });
-			for (let i = 0; i < tallies.length; i += ROUNDS_PER_NOTIFY) {
-				const payload = Object.fromEntries(tallies.slice(i, i + ROUNDS_PER_NOTIFY).map(([roundId]) => [roundId, state.get(roundId)!.n]));
-				await tx.execute(sql`select pg_notify(${TALLY_CHANNEL}, ${JSON.stringify(payload)})`);
-			}
-			// S5: a live-results round shows a snapshot that moves only once k or more new submissions
-			// arrived, so no single submission can be isolated by watching the screen change.
-			const ids = tallies.map(([roundId]) => roundId).filter((id) => {
-				const round = state.get(id)!;
-				return round.liveResults && round.n - round.publishedN >= round.k;
-			});
-			if (ids.length > 0) {
-				await tx.delete(publishedCounts).where(inArray(publishedCounts.roundId, ids));
-				await tx.insert(publishedCounts).select(tx.select().from(answerCounts).where(inArray(answerCounts.roundId, ids)));
-				await tx.update(roundTallies).set({ publishedN: roundTallies.n }).where(inArray(roundTallies.roundId, ids));
-			}
+			// Independent of each other, so sent at once: postgres.js pipelines them.
+			await Promise.all([...addSums(tx, counts, tallies), ...notifyCounts(tx, tallies, state)]);
+			await publishLiveSnapshots(
+				tx,
+				tallies.map(([roundId]) => roundId).filter((id) => {
+					const round = state.get(id)!;
+					return round.liveResults && round.n - round.publishedN >= round.k;
+				})
+			);
 		}
 		return outcomes;
 	});
+}
+
+type Counter = { roundId: string; questionId: string; choice: string; n: number };
+
+function addSums(tx: Database, counts: Map<string, Counter>, tallies: Array<[string, number]>) {
+	const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+	return [
+		tx
+			.insert(answerCounts)
+			.values(rows)
+			.onConflictDoUpdate({
+				target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice],
+				set: { n: sql`${answerCounts.n} + excluded.n` }
+			}),
+		tx
+			.insert(roundTallies)
+			.values(tallies.map(([roundId, n]) => ({ roundId, n })))
+			.onConflictDoUpdate({ target: roundTallies.roundId, set: { n: sql`${roundTallies.n} + excluded.n` } })
+	];
+}
+
+/** Live counts for the projectors, delivered by PostgreSQL when the batch commits. */
+function notifyCounts(tx: Database, tallies: Array<[string, number]>, state: Map<string, RoundState>) {
+	const notifications = [];
+	for (let i = 0; i < tallies.length; i += ROUNDS_PER_NOTIFY) {
+		const payload = Object.fromEntries(tallies.slice(i, i + ROUNDS_PER_NOTIFY).map(([roundId]) => [roundId, state.get(roundId)!.n]));
+		notifications.push(tx.execute(sql`select pg_notify(${TALLY_CHANNEL}, ${JSON.stringify(payload)})`));
+	}
+	return notifications;
+}
+
+/**
+ * S5: a live-results round shows a snapshot that moves only once k or more new submissions
+ * arrived, so no single submission can be isolated by watching the screen change. Runs after
+ * the sums, in order.
+ */
+async function publishLiveSnapshots(tx: Database, roundIds: string[]) {
+	if (roundIds.length === 0) return;
+	await tx.delete(publishedCounts).where(inArray(publishedCounts.roundId, roundIds));
+	await tx.insert(publishedCounts).select(tx.select().from(answerCounts).where(inArray(answerCounts.roundId, roundIds)));
+	await tx.update(roundTallies).set({ publishedN: roundTallies.n }).where(inArray(roundTallies.roundId, roundIds));
 }

@@ -18,6 +18,7 @@ export interface LiveWatcher {
 
 const watchers = new Map<string, Set<LiveWatcher>>();
 let unlisten: (() => Promise<void>) | undefined;
+let stopping: Promise<void> | undefined;
 
 /** Delivers one NOTIFY payload (`{"<roundId>": n, ...}`) to the watchers of those rounds. */
 export function deliver(payload: string): void {
@@ -37,21 +38,29 @@ export function deliver(payload: string): void {
 /** Starts listening (once per process). */
 export async function startLive(handle: Pick<DatabaseHandle, 'listen'>): Promise<void> {
 	if (unlisten) return;
+	stopping = undefined;
 	unlisten = await handle.listen(TALLY_CHANNEL, deliver);
 }
 
-/** Ends every watching stream and stops listening. Call before the database closes. */
-export async function stopLive(): Promise<void> {
-	const stopping = unlisten;
-	unlisten = undefined;
-	const all = [...watchers.values()].flatMap((set) => [...set]);
-	watchers.clear();
-	for (const watcher of all) watcher.end();
-	try {
-		await stopping?.();
-	} catch (error) {
-		log.warn('live counts: unlisten failed', { error: String(error) });
-	}
+/**
+ * Ends every watching stream and stops listening. Call before the database closes. The signal
+ * handler calls it first (to end open streams) and the shutdown again: both wait for the one
+ * UNLISTEN, so the database is not closed under it.
+ */
+export function stopLive(): Promise<void> {
+	stopping ??= (async () => {
+		const listening = unlisten;
+		unlisten = undefined;
+		const all = [...watchers.values()].flatMap((set) => [...set]);
+		watchers.clear();
+		for (const watcher of all) watcher.end();
+		try {
+			await listening?.();
+		} catch (error) {
+			log.warn('live counts: unlisten failed', { error: String(error) });
+		}
+	})();
+	return stopping;
 }
 
 export function isLive(): boolean {

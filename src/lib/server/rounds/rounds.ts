@@ -105,6 +105,14 @@ export async function findByCode(db: Database, joinCode: string) {
 	return round ?? null;
 }
 
+/**
+ * findByCode as the join path asks it, believed for a second, so a class joining at once asks
+ * the database about once. It is only a first answer: a ballot is issued only while the round
+ * is still open (ballots.issueMany), and the batch writer checks open and cap again under the
+ * round's lock, so a stale answer costs at most a refusal one step later.
+ */
+export const findByCodeToJoin = memoize(findByCode, { ttlMs: 1_000 });
+
 /** A round by id with the facts the student flow checks. */
 export async function find(db: Database, roundId: string) {
 	const [round] = await db

@@ -20,14 +20,24 @@ type Admitted = Joined | { ok: false; refusal: JoinRefusal };
 /** Round id in, ballot token out; null when the round is not open (any more). */
 export type IssueBallot = (roundId: string) => Promise<string | null>;
 
-async function admit(db: Database, round: Awaited<ReturnType<typeof rounds.find>>, ballot: string | IssueBallot): Promise<Admitted> {
+type RoundFacts = Awaited<ReturnType<typeof rounds.find>>;
+
+function refusalOf(round: RoundFacts): JoinRefusal | null {
+	if (!round) return 'unknown';
+	if (!round.open) return 'closed';
+	if (round.cap !== null && round.n >= round.cap) return 'full';
+	return null;
+}
+
+async function admit(db: Database, round: RoundFacts, ballot: string | IssueBallot): Promise<Admitted> {
 	if (!round) return { ok: false, refusal: 'unknown' };
-	if (!round.open) return { ok: false, refusal: 'closed' };
-	if (round.cap !== null && round.n >= round.cap) return { ok: false, refusal: 'full' };
+	const refusal = refusalOf(round);
+	if (refusal) return { ok: false, refusal };
 	const questionnaire = await content.loadForRound(db, round.versionId);
 	if (!questionnaire) return { ok: false, refusal: 'unknown' };
 	const token = typeof ballot === 'string' ? ballot : await ballot(round.id);
-	if (!token) return { ok: false, refusal: 'closed' };
+	// Refused at the last moment (the facts above may be a second old): say why, as it is now.
+	if (!token) return { ok: false, refusal: refusalOf(await rounds.find(db, round.id)) ?? 'closed' };
 	return { ok: true, roundId: round.id, joinCode: round.joinCode, ballot: token, questionnaire };
 }
 
@@ -50,7 +60,7 @@ export function pageView(joined: Joined, locale: 'nl' | 'en') {
 
 /** Joining with the projected code: one new ballot per join. */
 export async function joinWithCode(db: Database, issueBallot: IssueBallot, code: string): Promise<Admitted> {
-	const round = await rounds.findByCode(db, code);
+	const round = await rounds.findByCodeToJoin(db, code);
 	if (round?.open && round.tanOnly) return { ok: false, refusal: 'tan_required' };
 	return admit(db, round, issueBallot);
 }
