@@ -11,7 +11,8 @@ import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { buildEntry, buildIfStale, root } from '../scripts/build-if-stale.js';
-import { seed } from './seed.js';
+import { pageWeight, STUDENT_PAGE_BUDGET_BYTES } from './page-weight.js';
+import { HOT_ROUND, seed, SPREAD_ROUNDS } from './seed.js';
 
 const env = process.env;
 const number = (/** @type {string} */ name, /** @type {number} */ fallback) => Number(env[name] || fallback);
@@ -157,15 +158,20 @@ function runLoad(/** @type {string} */ url, /** @type {string[]} */ codes, /** @
 			if (code !== 0) return reject(new Error(`bench/load.js exited with code ${code}`));
 			const wall = (performance.now() - wallBefore) / 1000;
 			const load = JSON.parse(output);
-			resolve({ ...load, peakRss, serverCores: (cpuSeconds(serverPid) - cpuBefore) / wall, loadCores: load.cpuSeconds / wall });
+			const serverCpu = cpuSeconds(serverPid) - cpuBefore;
+			// CPU per submission drifts far less than submissions/s when other work shares the machine.
+			resolve({ ...load, peakRss, serverCores: serverCpu / wall, serverCpuMs: (1000 * serverCpu) / load.acknowledged, loadCores: load.cpuSeconds / wall });
 		});
 	});
 }
 
-/** @returns {number | null} transactions per second, null when pgbench is missing */
-function pgbench(/** @type {string} */ shape) {
-	const script = path.join(root, 'bench', `pgbench-${shape}.sql`);
-	const args = ['-n', '-c', '32', '-j', '2', '-T', String(settings.pgbenchSeconds), '-f', script, benchUrl.href];
+/**
+ * @param {{ first: number; last: number }} rounds the seeded rounds the shape's students answer
+ * @returns {number | null} transactions per second, null when pgbench is missing
+ */
+function pgbench(rounds) {
+	const script = path.join(root, 'bench', 'pgbench-submission.sql');
+	const args = ['-n', '-c', '32', '-j', '2', '-T', String(settings.pgbenchSeconds), '-D', `first=${rounds.first}`, '-D', `last=${rounds.last}`, '-f', script, benchUrl.href];
 	const result = spawnSync('pgbench', args, { encoding: 'utf8' });
 	if (result.error) return null;
 	const tps = /tps = ([\d.]+)/.exec(result.stdout);
@@ -183,6 +189,14 @@ async function counted(sql, ids) {
 }
 
 const ms = (/** @type {number} */ value) => `${Math.round(value)} ms`;
+const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** The summary line of what a phone downloads for the home and the questionnaire page. */
+async function studentPages(/** @type {string} */ url, /** @type {string} */ code) {
+	const [home, questionnaire] = [await pageWeight(`${url}/`), await pageWeight(`${url}/r/${code}`)];
+	const within = Math.max(home.bytes, questionnaire.bytes) <= STUDENT_PAGE_BUDGET_BYTES;
+	return `student pages (HTML+CSS+JS, gzip): home ${kb(home.bytes)}, questionnaire ${kb(questionnaire.bytes)}, budget ${kb(STUDENT_PAGE_BUDGET_BYTES)} ${within ? 'OK' : 'EXCEEDED'}`;
+}
 
 async function main() {
 	if (!buildIfStale()) throw new Error('the build failed; see the messages above');
@@ -210,8 +224,10 @@ async function main() {
 		const ok = count.submissions === load.acknowledged && count.answers === 10 * load.acknowledged;
 		mismatch ||= !ok;
 		console.log(`  acknowledged ${load.acknowledged}, counted ${count.submissions} (${count.answers} answers), refusals ${JSON.stringify(load.refusals)}, network errors ${load.networkErrors}`);
-		console.log(`  max latency ${ms(load.max)}; CPU cores busy: server ${load.serverCores.toFixed(2)}, load generator ${load.loadCores.toFixed(2)}; pgbench running...`);
-		const tps = pgbench(shape);
+		console.log(
+			`  max latency ${ms(load.max)}; CPU cores busy: server ${load.serverCores.toFixed(2)} (${load.serverCpuMs.toFixed(2)} ms per submission), load generator ${load.loadCores.toFixed(2)}; pgbench running...`
+		);
+		const tps = pgbench(shape === 'spread' ? { first: 1, last: SPREAD_ROUNDS } : { first: HOT_ROUND, last: HOT_ROUND });
 		const ratio = tps ? load.perSecond / tps : null;
 		summaries.push(
 			`${shape}: ${Math.round(load.perSecond)} sub/s, p50 ${ms(load.p50)}, p95 ${ms(load.p95)}, p99 ${ms(load.p99)}, ` +
@@ -221,6 +237,7 @@ async function main() {
 		);
 	}
 	await sql.end({ timeout: 5 });
+	summaries.push(await studentPages(server.url, rounds.spread[0]?.code ?? ''));
 	console.log(`\n${summaries.join('\n')}`);
 	return mismatch ? 1 : 0;
 }

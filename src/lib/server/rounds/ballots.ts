@@ -1,6 +1,7 @@
 import { encodeBase64urlNoPadding, decodeBase64urlIgnorePadding } from '@oslojs/encoding';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { jsonRows } from '../db/json-rows';
 import { ballots, roundTallies, rounds, tans } from '../db/schema';
 import { hashToken } from '../auth/tokens';
 import { isOpen } from './rounds';
@@ -48,11 +49,11 @@ function newToken(roundId: string): string {
 export async function issueMany(db: Database, roundIds: string[]): Promise<Array<string | null>> {
 	const tokens = roundIds.map(newToken);
 	const hashes = tokens.map(hashToken);
-	const wanted = sql.join(roundIds.map((roundId, i) => sql`(${hashes[i]}, ${roundId}::uuid)`), sql`, `);
+	const wanted = jsonRows(roundIds.map((roundId, i) => ({ token_hash: hashes[i]!, round_id: roundId })));
 	const inserted = await db
 		.insert(ballots)
 		.select(
-			sql`select wanted.token_hash, ${rounds.id} from (values ${wanted}) as wanted(token_hash, round_id)
+			sql`select wanted.token_hash, ${rounds.id} from ${wanted} as wanted(token_hash text, round_id uuid)
 				join ${rounds} on ${rounds.id} = wanted.round_id
 				join ${roundTallies} on ${roundTallies.roundId} = ${rounds.id}
 				where ${isOpen} and (${rounds.cap} is null or ${roundTallies.n} < ${rounds.cap})

@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import { answerCounts, ballots, groups, publishedCounts, roundTallies, rounds, schools } from '../db/schema';
 import type { Increment } from './answers';
 import { createCoalescer, type CoalescerOptions } from './coalescer';
+import { inJson, jsonRows } from '../db/json-rows';
 import { isOpen } from './rounds';
 
 /**
@@ -51,7 +52,7 @@ interface RoundState {
 export async function applyBatch(db: Database, batch: Submission[]): Promise<SubmitOutcome[]> {
 	return db.transaction(async (tx) => {
 		const hashes = [...new Set(batch.map((s) => s.ballotHash))];
-		const consumedRows = await tx.delete(ballots).where(inArray(ballots.tokenHash, hashes)).returning({ tokenHash: ballots.tokenHash, roundId: ballots.roundId });
+		const consumedRows = await tx.delete(ballots).where(inJson(ballots.tokenHash, hashes)).returning({ tokenHash: ballots.tokenHash, roundId: ballots.roundId });
 		const consumed = new Map(consumedRows.map((r) => [r.tokenHash, r.roundId]));
 
 		// Locking the tallies in a fixed order serialises batches per round (exact caps)
@@ -73,7 +74,7 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 			.innerJoin(rounds, sql`${rounds.id} = ${roundTallies.roundId}`)
 			.innerJoin(groups, sql`${groups.id} = ${rounds.groupId}`)
 			.innerJoin(schools, sql`${schools.id} = ${groups.schoolId}`)
-			.where(inArray(roundTallies.roundId, roundIds))
+			.where(inJson(roundTallies.roundId, roundIds))
 			.orderBy(roundTallies.roundId)
 			.for('update', { of: roundTallies });
 		const state = new Map<string, RoundState>(stateRows.map((r) => [r.roundId, { ...r }]));
@@ -117,18 +118,18 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 type Counter = { roundId: string; questionId: string; choice: string; n: number };
 
 function addSums(tx: Database, counts: Map<string, Counter>, tallies: Array<[string, number]>) {
-	const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+	const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, c]) => ({ round_id: c.roundId, question_id: c.questionId, choice: c.choice, n: c.n }));
 	return [
 		tx
 			.insert(answerCounts)
-			.values(rows)
+			.select(sql`select round_id, question_id, choice, n from ${jsonRows(rows)} as r(round_id uuid, question_id uuid, choice text, n integer)`)
 			.onConflictDoUpdate({
 				target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice],
 				set: { n: sql`${answerCounts.n} + excluded.n` }
 			}),
 		tx
 			.insert(roundTallies)
-			.values(tallies.map(([roundId, n]) => ({ roundId, n })))
+			.select(sql`select round_id, n, 0 from ${jsonRows(tallies.map(([roundId, n]) => ({ round_id: roundId, n })))} as r(round_id uuid, n integer)`)
 			.onConflictDoUpdate({ target: roundTallies.roundId, set: { n: sql`${roundTallies.n} + excluded.n` } })
 	];
 }

@@ -2,7 +2,8 @@
 -- (generated shape; see docs/performance.md): a ballot is issued and consumed, the tally of
 -- the round goes up by one and 10 agree5 counters go up by one each.
 -- Ids follow bench/seed.js: round i = 00000000-0000-4000-8000-<i>, question q = ...-9000-<q>.
-\set r random(1, 100)
+-- The shape picks the rounds: -D first=1 -D last=100 (spread), -D first=101 -D last=101 (hot).
+\set r random(:first, :last)
 \set t random(1, 1000000000000)
 \set c1 random(1, 5)
 \set c2 random(1, 5)
