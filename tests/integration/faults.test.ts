@@ -27,6 +27,8 @@ const ACKNOWLEDGED_BEFORE_FAULT = 20;
 const MET_BY_FAULT = 3;
 /** Every virtual student comes from 127.0.0.1, far more than a class behind one school address. */
 const SERVER_ENV = { JOIN_MAX_PER_MINUTE: '100000', LOG_LEVEL: 'warn' };
+/** A run takes 5-25 s alone; the margin is for a machine busy with the other test files. */
+const FAULT_TEST_TIMEOUT_MS = 90_000;
 
 async function seed(db: Database) {
 	const school = await createSchool(db);
@@ -127,7 +129,7 @@ describe.skipIf(unavailable)('faults on a PostgreSQL cluster of the test\'s own'
 			await cluster.start();
 			await app.destroy();
 		}
-	});
+	}, FAULT_TEST_TIMEOUT_MS);
 
 	it('S6: the app is killed mid-load and started again: each acknowledged submission counts once', async () => {
 		const app = await startSeededServer('postgres', seed, SERVER_ENV, cluster.url);
@@ -144,5 +146,5 @@ describe.skipIf(unavailable)('faults on a PostgreSQL cluster of the test\'s own'
 			await restarted?.stop();
 			await app.destroy();
 		}
-	});
+	}, FAULT_TEST_TIMEOUT_MS);
 });
