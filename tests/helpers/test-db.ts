@@ -26,7 +26,7 @@ function adminUrl(): string {
 
 /**
  * A PostgreSQL database of its own for one test, created empty and dropped afterwards, on the
- * server of `server` (an admin URL; default TEST_DATABASE_URL).
+ * PostgreSQL server that `server` names (an admin URL; default TEST_DATABASE_URL).
  */
 export async function createPostgresDatabase(server = adminUrl()): Promise<{ url: string; drop(): Promise<void> }> {
 	const name = `lesspiegel_test_${randomBytes(6).toString('hex')}`;
