@@ -22,7 +22,7 @@ const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 
 /** Why nginx cannot run here (the reason to print when skipping), or undefined. */
 export function nginxUnavailable(): string | undefined {
-	return existsSync(NGINX) ? undefined : `no nginx at ${NGINX} (apt-get install -y nginx-light, or set NGINX_PATH)`;
+	return existsSync(NGINX) ? undefined : `no nginx at ${NGINX} (apt-get install -y nginx, or set NGINX_PATH)`;
 }
 
 /**
