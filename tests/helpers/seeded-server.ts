@@ -8,6 +8,8 @@ import { createPostgresDatabase, migrationsDir } from './test-db';
 export interface SeededServer<T> {
 	server: RunningServer;
 	seed: T;
+	/** The server's DATABASE_URL (PostgreSQL only), for starting another process on it. */
+	databaseUrl?: string;
 	/** Opens the server's database after the server stopped (PGlite) or beside it (PostgreSQL). */
 	inspect<R>(read: (db: Database) => Promise<R>): Promise<R>;
 	destroy(): Promise<void>;
@@ -16,8 +18,14 @@ export interface SeededServer<T> {
 /**
  * The real built server on a database of `engine`, filled by `seed` first. PGlite allows one
  * process per folder, so the seed runs before the server starts and `inspect` after it stops.
+ * On PostgreSQL the database is made on `postgresServer` (an admin URL; default TEST_DATABASE_URL).
  */
-export async function startSeededServer<T>(engine: Engine, seed: (db: Database) => Promise<T>, env: Record<string, string> = {}): Promise<SeededServer<T>> {
+export async function startSeededServer<T>(
+	engine: Engine,
+	seed: (db: Database) => Promise<T>,
+	env: Record<string, string> = {},
+	postgresServer?: string
+): Promise<SeededServer<T>> {
 	if (engine === 'pglite') {
 		const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lesspiegel-seeded-'));
 		const handle = await openDatabase({ engine, dataDir, migrationsDir });
@@ -41,7 +49,7 @@ export async function startSeededServer<T>(engine: Engine, seed: (db: Database) 
 			}
 		};
 	}
-	const database = await createPostgresDatabase();
+	const database = await createPostgresDatabase(postgresServer);
 	const handle = await openDatabase({ engine, url: database.url, poolSize: 2, migrationsDir });
 	try {
 		const seeded = await seed(handle.db);
@@ -49,6 +57,7 @@ export async function startSeededServer<T>(engine: Engine, seed: (db: Database) 
 		return {
 			server,
 			seed: seeded,
+			databaseUrl: database.url,
 			inspect: (read) => read(handle.db),
 			async destroy() {
 				await server.stop();

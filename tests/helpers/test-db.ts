@@ -24,21 +24,24 @@ function adminUrl(): string {
 	return url;
 }
 
-/** A PostgreSQL database of its own for one test, created empty and dropped afterwards. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A PostgreSQL database of its own for one test, created empty and dropped afterwards, on the
+ * PostgreSQL server that `server` names (an admin URL; default TEST_DATABASE_URL).
+ */
+export async function createPostgresDatabase(server = adminUrl()): Promise<{ url: string; drop(): Promise<void> }> {
 	const name = `lesspiegel_test_${randomBytes(6).toString('hex')}`;
-	const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+	const admin = postgres(server, { max: 1, onnotice: () => {} });
 	try {
 		await admin.unsafe(`create database ${name}`);
 	} finally {
 		await admin.end();
 	}
-	const url = new URL(adminUrl());
+	const url = new URL(server);
 	url.pathname = `/${name}`;
 	return {
 		url: url.toString(),
 		async drop() {
-			const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+			const dropper = postgres(server, { max: 1, onnotice: () => {} });
 			try {
 				await dropper.unsafe(`drop database if exists ${name} with (force)`);
 			} finally {
