@@ -57,6 +57,25 @@ describe.each(engines)('batch writer on %s', (engine) => {
 		expect(await handle.db.select().from(ballots).where(eq(ballots.roundId, roundId))).toEqual([]);
 	});
 
+	it('S6: 300 concurrent submissions over 12 rounds in 4 lanes each count once, in their own round', async () => {
+		const laned = createBatchWriter(handle.db, { windowMs: 5, maxBatch: 50, concurrency: 4 });
+		// One after the other: each round comes with its own questionnaire (openRound).
+		const targets = [{ roundId, answer: increments(1) }];
+		for (let i = 0; i < 11; i++) targets.push({ roundId: await openRound(), answer: increments(1) });
+		const roundIds = targets.map((t) => t.roundId);
+		const submissions = await Promise.all(
+			Array.from({ length: 300 }, async (_, i) => {
+				const target = targets[i % targets.length]!;
+				return { roundId: target.roundId, ballotHash: hashToken((await ballotsModule.issue(handle.db, target.roundId))!), increments: target.answer };
+			})
+		);
+		const outcomes = await Promise.all(submissions.map((submission) => laned.submit(submission)));
+		await laned.close();
+		expect(outcomes.every((o) => o === 'counted')).toBe(true);
+		const tallies = await handle.db.select({ roundId: roundTallies.roundId, n: roundTallies.n }).from(roundTallies);
+		expect(tallies.filter((t) => roundIds.includes(t.roundId)).map((t) => t.n)).toEqual(roundIds.map(() => 25));
+	});
+
 	it('S3: a ballot replayed 10 times in parallel counts once', async () => {
 		const ballotHash = await ballot();
 		const outcomes = await Promise.all(Array.from({ length: 10 }, () => writer.submit({ roundId, ballotHash, increments: increments(3) })));

@@ -42,7 +42,7 @@ const schema = z.object({
 	// batch, and how many batches may be written at once.
 	BATCH_WINDOW_MS: z.coerce.number().int().min(1).max(1000).default(5),
 	BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
-	BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+	BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 	// Joins allowed per IP address per minute (in memory, per instance, never logged).
 	JOIN_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(120),
 	SMTP_URL: z

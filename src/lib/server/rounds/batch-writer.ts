@@ -33,9 +33,27 @@ export interface BatchWriter {
 	close(): Promise<void>;
 }
 
+/**
+ * Batches that share a round wait for each other's tally locks, so concurrent batches of one
+ * coalescer mostly wait in turn. Each round belongs to one of `concurrency` lanes instead, and
+ * batches of different lanes never share a round: with many rounds open (a school at 9:00)
+ * they are written side by side.
+ */
 export function createBatchWriter(db: Database, options: CoalescerOptions): BatchWriter {
-	const coalescer = createCoalescer((batch: Submission[]) => applyBatch(db, batch), options);
-	return { submit: coalescer.add, close: coalescer.close };
+	const lanes = Array.from({ length: options.concurrency }, () =>
+		createCoalescer((batch: Submission[]) => applyBatch(db, batch), { ...options, concurrency: 1 })
+	);
+	return {
+		submit: (submission) => lanes[laneOf(submission.roundId, lanes.length)]!.add(submission),
+		close: async () => {
+			await Promise.all(lanes.map((lane) => lane.close()));
+		}
+	};
+}
+
+/** A round id's lane: its first 32 bits (random in a v4 UUID) modulo the lanes. */
+function laneOf(roundId: string, lanes: number): number {
+	return Number.parseInt(roundId.slice(0, 8), 16) % lanes;
 }
 
 interface RoundState {
