@@ -2,7 +2,8 @@ import type { Database } from '../db/client';
 import * as groups from '../org/groups';
 import { can, type Actor } from '../policy';
 import type { Locale } from './round-results';
-import { groupTrends, schoolDashboard, type Dashboard, type Period, type TrendFamily } from './themes';
+import { schoolDashboard, type Dashboard, type Period } from './dashboard';
+import { groupTrends, type TrendFamily } from './themes';
 
 /**
  * Who may see which report, checked before anything is computed: null means "not found" to the
