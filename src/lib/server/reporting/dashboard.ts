@@ -1,19 +1,19 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { answerCounts, groups, rounds, schools } from '../db/schema';
+import { groups, rounds, schools } from '../db/schema';
 import { isId } from '../org/groups';
 import { csvDocument, csvRow } from './csv';
 import { isShown, suppressTotals } from './k-rule';
 import type { DistributionItem, Locale } from './round-results';
 import { scaleSteps } from './scale-labels';
-import { oneDecimal, roundThemes, scaleTypes, shownQuestions, themeName, type ScaleType } from './themes';
+import { oneDecimal, scaleChoices, scaleTypes, shownQuestions, themeName, type ScaleType } from './themes';
 
 /**
  * The school dashboard: per theme, each group's n and score over the closed rounds opened in a
  * period, the school's, and the distribution of the school's answers per answer scale.
- * Everything is summed from `shownQuestions`, units of at least k (S4), and the groups' parts
- * go through `suppressTotals`; the distribution is a school total too, so it is shown exactly
- * when the school's total is, over the same rounds.
+ * Everything is summed from `shownQuestions`, rounds and questions of at least k (S4); the
+ * groups' parts go through `suppressTotals`; the distribution is a school total too, so it is
+ * shown exactly when the school's total is, over the same rounds.
  */
 
 export interface Period {
@@ -56,57 +56,53 @@ export interface Dashboard {
 	themes: DashboardTheme[];
 }
 
-function inPeriod(schoolId: string, period: Period) {
-	return and(eq(groups.schoolId, schoolId), gte(rounds.openedAt, period.from), lt(rounds.openedAt, period.to))!;
-}
-
-/** Per (group, theme): the n of the rounds that count and the sum of their normalised answers. */
-async function groupScores(db: Database, schoolId: string, period: Period) {
-	const perRound = roundThemes(db, inPeriod(schoolId, period));
+/**
+ * The whole dashboard in one statement over the period's counters: per (group, theme, scale)
+ * the respondents, the normalised sum and how many gave each value, with each round's n
+ * counted once per theme (`roundsN`) and once overall (`schoolN`, `rounds`), all over the
+ * same shown units. The marks are window functions over the units, which are few.
+ */
+function answerSums(db: Database, schoolId: string, period: Period) {
+	const units = shownQuestions(db, and(eq(groups.schoolId, schoolId), gte(rounds.openedAt, period.from), lt(rounds.openedAt, period.to))!);
+	const marked = db.$with('marked').as(
+		db
+			.with(units)
+			.select({
+				...units._.selectedFields,
+				firstOfRoundTheme: sql<boolean>`row_number() over (partition by ${units.roundId}, ${units.theme}) = 1`.as('first_of_round_theme'),
+				firstOfRound: sql<boolean>`row_number() over (partition by ${units.roundId}) = 1`.as('first_of_round')
+			})
+			.from(units)
+	);
+	const int = (value: SQL) => sql<number>`${value}::int`.mapWith(Number);
+	const perChoice = Object.fromEntries(scaleChoices.map((c) => [c, int(sql`sum(${sql.identifier(`c${c}`)})`)])) as Record<(typeof scaleChoices)[number], SQL<number>>;
 	return db
-		.with(perRound)
+		.with(units, marked)
 		.select({
-			groupId: perRound.groupId,
-			theme: perRound.theme,
-			n: sql<number>`sum(${perRound.roundN})::int`.mapWith(Number),
-			answers: sql<number>`sum(${perRound.answers})::float8`.mapWith(Number),
-			total: sql<number>`sum(${perRound.total})::float8`.mapWith(Number)
+			groupId: marked.groupId,
+			theme: marked.theme,
+			type: marked.type,
+			answers: int(sql`sum(${marked.respondents})`),
+			total: sql<number>`sum(${marked.total})::float8`.mapWith(Number),
+			roundsN: int(sql`sum(case when ${marked.firstOfRoundTheme} then ${marked.roundN} else 0 end)`),
+			schoolN: int(sql`sum(case when ${marked.firstOfRound} then ${marked.roundN} else 0 end)`),
+			rounds: int(sql`sum(case when ${marked.firstOfRound} then 1 else 0 end)`),
+			...perChoice
 		})
-		.from(perRound)
-		.groupBy(perRound.groupId, perRound.theme);
+		.from(marked)
+		.groupBy(marked.groupId, marked.theme, marked.type);
 }
 
-/** How many rounds count towards the dashboard, and their submissions (a count, shown like a round's n). */
-async function countedRounds(db: Database, schoolId: string, period: Period) {
-	const units = shownQuestions(db, inPeriod(schoolId, period));
-	const perRound = db.$with('counted_rounds').as(db.with(units).selectDistinct({ roundId: units.roundId, roundN: units.roundN }).from(units));
-	const [row] = await db
-		.with(perRound)
-		.select({ rounds: sql<number>`count(*)::int`.mapWith(Number), n: sql<number>`coalesce(sum(${perRound.roundN}), 0)::int`.mapWith(Number) })
-		.from(perRound);
-	return row ?? { rounds: 0, n: 0 };
-}
+type Sums = Awaited<ReturnType<typeof answerSums>>;
 
-/** Per (theme, scale, choice): how often it was answered, over the same units as the scores. */
-async function choiceCounts(db: Database, schoolId: string, period: Period) {
-	const units = shownQuestions(db, inPeriod(schoolId, period));
-	return db
-		.with(units)
-		.select({ theme: units.theme, type: units.type, choice: answerCounts.choice, n: sql<number>`sum(${answerCounts.n})::int`.mapWith(Number) })
-		.from(units)
-		// The CTE's columns render unqualified, which answer_counts would make ambiguous.
-		.innerJoin(answerCounts, sql`${answerCounts.roundId} = shown_questions.round_id and ${answerCounts.questionId} = shown_questions.question_id`)
-		.groupBy(units.theme, units.type, answerCounts.choice);
-}
-
-function distributions(rows: Awaited<ReturnType<typeof choiceCounts>>, theme: string, k: number, locale: Locale): SchoolDistribution[] {
+function distributions(rows: Sums, k: number, locale: Locale): SchoolDistribution[] {
 	return scaleTypes.flatMap((type) => {
-		const counts = new Map(rows.filter((r) => r.theme === theme && r.type === type).map((r) => [r.choice, r.n]));
-		const answers = [...counts.values()].reduce((sum, n) => sum + n, 0);
+		const ofType = rows.filter((r) => r.type === type);
+		const answers = ofType.reduce((sum, r) => sum + r.answers, 0);
 		// Every unit holds k or more answers already; the check keeps the rule visible where it is applied.
 		if (answers === 0 || !isShown(answers, k)) return [];
 		const items = scaleSteps(type, locale).map(({ choice, label }) => {
-			const n = counts.get(choice) ?? 0;
+			const n = ofType.reduce((sum, r) => sum + r[choice as (typeof scaleChoices)[number]], 0);
 			return { choice, label, n, share: oneDecimal((100 * n) / answers) };
 		});
 		return [{ type, answers, items }];
@@ -123,20 +119,18 @@ export async function schoolDashboard(db: Database, schoolId: string, period: Pe
 		.from(groups)
 		.where(eq(groups.schoolId, schoolId))
 		.orderBy(asc(groups.yearLevel), asc(groups.name));
-	const [rows, choices, counted] = await Promise.all([
-		groupScores(db, schoolId, period),
-		choiceCounts(db, schoolId, period),
-		countedRounds(db, schoolId, period)
-	]);
+	const rows = await answerSums(db, schoolId, period);
+	const add = (list: Sums, pick: (r: Sums[number]) => number) => list.reduce((sum, r) => sum + pick(r), 0);
 
 	const keys = [...new Set(rows.map((r) => r.theme))].sort();
 	return {
 		k: school.k,
-		counted,
+		counted: { rounds: add(rows, (r) => r.rounds), n: add(rows, (r) => r.schoolN) },
 		themes: keys.map((key) => {
+			const ofTheme = rows.filter((r) => r.theme === key);
 			const parts = groupList.map((g) => {
-				const row = rows.find((r) => r.groupId === g.id && r.theme === key);
-				return { groupId: g.id, name: g.name, n: row?.n ?? 0, answers: row?.answers ?? 0, total: row?.total ?? 0 };
+				const own = ofTheme.filter((r) => r.groupId === g.id);
+				return { groupId: g.id, name: g.name, n: add(own, (r) => r.roundsN), answers: add(own, (r) => r.answers), total: add(own, (r) => r.total) };
 			});
 			const sum = (pick: (p: (typeof parts)[number]) => number) => parts.reduce((s, p) => s + pick(p), 0);
 			const whole = { n: sum((p) => p.n), answers: sum((p) => p.answers), total: sum((p) => p.total) };
@@ -151,7 +145,7 @@ export async function schoolDashboard(db: Database, schoolId: string, period: Pe
 						: { groupId: p.groupId, name: p.name, n: null, score: null }
 				),
 				school: shown.total ? { n: whole.n, score: oneDecimal(whole.total / whole.answers) } : null,
-				distributions: shown.total ? distributions(choices, key, school.k, locale) : []
+				distributions: shown.total ? distributions(ofTheme, school.k, locale) : []
 			};
 		})
 	};

@@ -26,24 +26,31 @@ const normalised = sql`case ${questions.type}
 	when 'smiley3' then (${answerCounts.choice}::float8 - 1) * 50
 	else (${answerCounts.choice}::float8 - 1) * 25 end`;
 
+/** Every value a scale question counts: 0-10 for ratings, 1-5 or 1-3 for the others. */
+export const scaleChoices = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] as const;
+
 /**
  * The units every theme report is summed from: per closed (round, scale question with a theme),
- * its respondents and the normalised sum of their answers, for rounds and questions of at least
- * k only (S4): a unit below k is left out of every score, n and distribution, not just hidden,
- * so no sum over rounds or groups can be subtracted back to it. `where` picks the rounds.
+ * its respondents, the normalised sum of their answers and how many gave each value, for
+ * rounds and questions of at least k only (S4): a unit below k is left out of every score, n
+ * and distribution, not just hidden, so no sum over rounds or groups can be subtracted back
+ * to it. One hash aggregation over the counters; `where` picks the rounds.
  */
 export function shownQuestions(db: Database, where: SQL) {
+	const perChoice = Object.fromEntries(
+		scaleChoices.map((c) => [`c${c}`, sql<number>`coalesce(sum(${answerCounts.n}) filter (where ${answerCounts.choice} = ${c}), 0)`.as(`c${c}`)])
+	) as Record<`c${(typeof scaleChoices)[number]}`, SQL.Aliased<number>>;
 	return db.$with('shown_questions').as(
 		db
 			.select({
 				groupId: sql<string>`${rounds.groupId}`.as('group_id'),
 				roundId: sql<string>`${rounds.id}`.as('round_id'),
 				roundN: sql<number>`${roundTallies.n}`.as('round_n'),
-				questionId: sql<string>`${questions.id}`.as('question_id'),
 				type: sql<ScaleType>`${questions.type}`.as('type'),
 				theme: sql<string>`${questions.theme}`.as('theme'),
 				respondents: sql<number>`sum(${answerCounts.n})`.as('respondents'),
-				total: sql<number>`sum(${normalised} * ${answerCounts.n})`.as('total')
+				total: sql<number>`sum(${normalised} * ${answerCounts.n})`.as('total'),
+				...perChoice
 			})
 			.from(answerCounts)
 			.innerJoin(questions, eq(questions.id, answerCounts.questionId))
@@ -54,25 +61,6 @@ export function shownQuestions(db: Database, where: SQL) {
 			.where(and(where, closed, isNotNull(questions.theme), inArray(questions.type, [...scaleTypes])))
 			.groupBy(rounds.groupId, rounds.id, roundTallies.n, schools.minGroupSize, questions.id, questions.type, questions.theme)
 			.having(and(gte(roundTallies.n, schools.minGroupSize), gte(sql`sum(${answerCounts.n})`, schools.minGroupSize)))
-	);
-}
-
-/** Per shown (round, theme): the round's n, the number of scale answers and their normalised sum. */
-export function roundThemes(db: Database, where: SQL) {
-	const units = shownQuestions(db, where);
-	return db.$with('per_round').as(
-		db
-			.with(units)
-			.select({
-				groupId: units.groupId,
-				roundId: units.roundId,
-				roundN: units.roundN,
-				theme: units.theme,
-				answers: sql<number>`sum(${units.respondents})`.as('answers'),
-				total: sql<number>`sum(${units.total})`.as('total_sum')
-			})
-			.from(units)
-			.groupBy(units.groupId, units.roundId, units.roundN, units.theme)
 	);
 }
 
@@ -112,11 +100,12 @@ export async function groupTrends(db: Database, groupId: string, locale: Locale)
 		.innerJoin(questionnaireVersions, eq(questionnaireVersions.id, rounds.versionId))
 		.where(and(eq(rounds.groupId, groupId), closed))
 		.orderBy(asc(rounds.openedAt));
-	const perRound = roundThemes(db, eq(rounds.groupId, groupId));
+	const units = shownQuestions(db, eq(rounds.groupId, groupId));
 	const scored = await db
-		.with(perRound)
-		.select({ roundId: perRound.roundId, theme: perRound.theme, answers: perRound.answers, total: perRound.total })
-		.from(perRound);
+		.with(units)
+		.select({ roundId: units.roundId, theme: units.theme, answers: sql<number>`sum(${units.respondents})`, total: sql<number>`sum(${units.total})` })
+		.from(units)
+		.groupBy(units.roundId, units.theme);
 	const byRound = new Map<string, Record<string, number>>();
 	for (const row of scored) {
 		const scores = byRound.get(row.roundId) ?? {};
