@@ -18,7 +18,7 @@ export type ScaleType = (typeof scaleTypes)[number];
 export const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
 /** Same meaning of "closed" as round-results: closed by hand, or past its closing time. */
-const closed = or(isNotNull(rounds.closedAt), and(isNotNull(rounds.closesAt), sql`${rounds.closesAt} <= now()`))!;
+export const closed = or(isNotNull(rounds.closedAt), and(isNotNull(rounds.closesAt), sql`${rounds.closesAt} <= now()`))!;
 
 /** An answer's value on 0-100: agree5/smiley5 (v-1)/4, smiley3 (v-1)/2, rating10 v/10. */
 const normalised = sql`case ${questions.type}
