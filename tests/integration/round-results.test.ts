@@ -284,6 +284,9 @@ async function seedSmallRound(db: Database) {
 	return { round, big, groupId: group.id, token, otherToken };
 }
 
+/** Tables of data in a page: all but the layout table that repeats the head on printed pages. */
+const dataTables = (html: string) => html.match(/<table(?! class="printed-report)/g)?.length ?? 0;
+
 describe.each(engines)('round results through the real server on %s', (engine) => {
 	let app: SeededServer<Awaited<ReturnType<typeof seedSmallRound>>>;
 
@@ -305,9 +308,10 @@ describe.each(engines)('round results through the real server on %s', (engine) =
 			expect(html).toMatch(prefix ? /Too few responses \(fewer than 5\)/ : /Te weinig antwoorden \(minder dan 5\)/);
 			expect(html).toMatch(prefix ? /Responses: 4/ : /Aantal antwoorden: 4/);
 			// No table, no chart, no choice, term, scale word or count - also not in the hydration data.
-			for (const absent of ['<table', '<canvas', MARKER_OPTION, MARKER_TERM, 'Helemaal eens', 'Strongly agree', 'respondents', 'distribution:[{', 'choice']) {
+			for (const absent of ['<canvas', MARKER_OPTION, MARKER_TERM, 'Helemaal eens', 'Strongly agree', 'respondents', 'distribution:[{', 'choice']) {
 				expect(html, absent).not.toContain(absent);
 			}
+			expect(dataTables(html)).toBe(0);
 
 			const csv = await get(`${prefix}/rounds/${app.seed.round.id}/results/csv`);
 			expect(csv.status).toBe(200);
@@ -343,7 +347,7 @@ describe.each(engines)('round results through the real server on %s', (engine) =
 		expect(html).toContain('Responses: 4');
 		expect(html).toContain('Too few responses (fewer than 5)');
 		// Tables only on the big round's side: its agree, rating, single and multiple choice questions.
-		expect(html.match(/<table/g)).toHaveLength(4);
+		expect(dataTables(html)).toBe(4);
 		// Every count of 3 is the big round's: the small round's three alike answers show nowhere.
 		const threes = (page: string) => page.match(/<td class="num[^"]*">3<\/td>/g)?.length;
 		expect(threes(html)).toBe(threes(await (await get(`/en/rounds/${app.seed.big.id}/results`)).text()));

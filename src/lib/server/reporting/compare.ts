@@ -1,8 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { questionnaireVersions, roundTallies, rounds } from '../db/schema';
 import { roundResults, type Locale, type QuestionResult, type RoundResults } from './round-results';
-import { closed } from './themes';
+import { closedRounds, type ClosedRound } from './themes';
 
 /**
  * Two closed rounds of one group side by side. Each side is `roundResults`, so the k rule
@@ -11,16 +9,8 @@ import { closed } from './themes';
  * question added or reworded in a later version stands alone rather than beside another.
  */
 
-export interface ComparableRound {
-	id: string;
-	openedAt: Date;
-	n: number;
-	questionnaireId: string;
-	title: string;
-}
-
 export interface ComparedSide {
-	round: ComparableRound;
+	round: ClosedRound;
 	results: RoundResults;
 }
 
@@ -37,22 +27,8 @@ export type Comparison =
 	| { status: 'not_comparable' };
 
 /** The group's closed rounds, newest first: what the comparison's choosers offer. */
-export async function comparableRounds(db: Database, groupId: string, locale: Locale): Promise<ComparableRound[]> {
-	const list = await db
-		.select({
-			id: rounds.id,
-			openedAt: rounds.openedAt,
-			n: roundTallies.n,
-			questionnaireId: questionnaireVersions.questionnaireId,
-			titleNl: questionnaireVersions.titleNl,
-			titleEn: questionnaireVersions.titleEn
-		})
-		.from(rounds)
-		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
-		.innerJoin(questionnaireVersions, eq(questionnaireVersions.id, rounds.versionId))
-		.where(and(eq(rounds.groupId, groupId), closed))
-		.orderBy(desc(rounds.openedAt));
-	return list.map(({ titleNl, titleEn, ...round }) => ({ ...round, title: locale === 'en' ? titleEn : titleNl }));
+export async function comparableRounds(db: Database, groupId: string, locale: Locale): Promise<ClosedRound[]> {
+	return (await closedRounds(db, groupId, locale)).reverse();
 }
 
 /** Pairs the questions of two results by type and prompt, in the order of `a`, then what only `b` asked. */

@@ -6,11 +6,11 @@ import { isId } from '../org/groups';
 import type { Locale } from './round-results';
 
 /**
- * Theme scores (0-100) for a group over time and for a school, with PRIVACY.md S4 and S5 applied
- * here. Only closed rounds count (S5). A round below k, and a question of a round answered by
- * fewer than k, is left out of every score and every n here - not just hidden - so no total
- * over rounds or groups can be subtracted back to it; what remains is complementary-suppressed
- * with `suppressTotals` for the school's total over its groups.
+ * Theme scores (0-100) for a group over time, and the units every theme report - also the
+ * school dashboard (dashboard.ts) - is summed from, with PRIVACY.md S4 and S5 applied here.
+ * Only closed rounds count (S5). A round below k, and a question of a round answered by fewer
+ * than k, is left out of every score and every n - not just hidden - so no total over rounds
+ * or groups can be subtracted back to it.
  */
 
 export const scaleTypes = ['agree5', 'smiley3', 'smiley5', 'rating10'] as const;
@@ -18,7 +18,7 @@ export type ScaleType = (typeof scaleTypes)[number];
 export const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
 /** Same meaning of "closed" as round-results: closed by hand, or past its closing time. */
-export const closed = or(isNotNull(rounds.closedAt), and(isNotNull(rounds.closesAt), sql`${rounds.closesAt} <= now()`))!;
+const closed = or(isNotNull(rounds.closedAt), and(isNotNull(rounds.closesAt), sql`${rounds.closesAt} <= now()`))!;
 
 /** An answer's value on 0-100: agree5/smiley5 (v-1)/4, smiley3 (v-1)/2, rating10 v/10. */
 const normalised = sql`case ${questions.type}
@@ -83,9 +83,17 @@ export interface TrendFamily {
 	rounds: TrendRound[];
 }
 
-/** Per questionnaire family, the group's closed rounds in date order with their theme scores. */
-export async function groupTrends(db: Database, groupId: string, locale: Locale): Promise<TrendFamily[]> {
-	if (!isId(groupId)) return [];
+export interface ClosedRound {
+	id: string;
+	openedAt: Date;
+	n: number;
+	questionnaireId: string;
+	/** The title of the version the round used. */
+	title: string;
+}
+
+/** A group's closed rounds, oldest first, with their questionnaire family. Callers check group.view. */
+export async function closedRounds(db: Database, groupId: string, locale: Locale): Promise<ClosedRound[]> {
 	const list = await db
 		.select({
 			id: rounds.id,
@@ -100,6 +108,13 @@ export async function groupTrends(db: Database, groupId: string, locale: Locale)
 		.innerJoin(questionnaireVersions, eq(questionnaireVersions.id, rounds.versionId))
 		.where(and(eq(rounds.groupId, groupId), closed))
 		.orderBy(asc(rounds.openedAt));
+	return list.map(({ titleNl, titleEn, ...round }) => ({ ...round, title: locale === 'en' ? titleEn : titleNl }));
+}
+
+/** Per questionnaire family, the group's closed rounds in date order with their theme scores. */
+export async function groupTrends(db: Database, groupId: string, locale: Locale): Promise<TrendFamily[]> {
+	if (!isId(groupId)) return [];
+	const list = await closedRounds(db, groupId, locale);
 	const units = shownQuestions(db, eq(rounds.groupId, groupId));
 	const scored = await db
 		.with(units)
@@ -117,7 +132,7 @@ export async function groupTrends(db: Database, groupId: string, locale: Locale)
 	for (const round of list) {
 		const family = families.get(round.questionnaireId) ?? { questionnaireId: round.questionnaireId, title: '', themes: [], rounds: [] };
 		// The latest version's title names the family.
-		family.title = locale === 'en' ? round.titleEn : round.titleNl;
+		family.title = round.title;
 		family.rounds.push({ id: round.id, openedAt: round.openedAt, n: round.n, scores: byRound.get(round.id) ?? {} });
 		families.set(round.questionnaireId, family);
 	}
