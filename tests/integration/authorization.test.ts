@@ -40,11 +40,13 @@ async function seed(db: Database) {
 	const secret = await createGroup(db, school.id, { name: SECRET_GROUP, teacherIds: [people.otherTeacher.id] });
 	const version = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5' }]);
 	const secretRound = await rounds.open(db, { groupId: secret.id, versionId: version.versionId, openedBy: people.otherTeacher.id });
+	const secretClosed = await rounds.open(db, { groupId: secret.id, versionId: version.versionId, openedBy: people.otherTeacher.id });
+	await rounds.close(db, secretClosed.id);
 	const tokens: Partial<Record<Who, string>> = {};
 	for (const [who, user] of Object.entries(people)) {
 		if (who !== 'spare') tokens[who as Who] = (await createSession(db, user.id, limits, true)).token;
 	}
-	return { school, other, people, own, secret, secretRound, tokens };
+	return { school, other, people, own, secret, secretRound, secretClosed, tokens };
 }
 
 type Seed = Awaited<ReturnType<typeof seed>>;
@@ -69,6 +71,8 @@ const probes: Probe[] = [
 	{ name: "a round of another teacher's group", method: 'GET', path: (s) => `/rounds/${s.secretRound.id}`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: "results of another teacher's round", method: 'GET', path: (s) => `/rounds/${s.secretRound.id}/results`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: "CSV of another teacher's round", method: 'GET', path: (s) => `/rounds/${s.secretRound.id}/results/csv`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
+	{ name: "projector view of another teacher's round", method: 'GET', path: (s) => `/rounds/${s.secretClosed.id}/results/discuss`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
+	{ name: "comparison of another teacher's rounds", method: 'GET', path: (s) => `/groups/${s.secret.id}/compare?a=${s.secretClosed.id}&b=${s.secretRound.id}`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: "trends of another teacher's group", method: 'GET', path: (s) => `/groups/${s.secret.id}/trends`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: 'school dashboard', method: 'GET', path: (s) => `/schools/${s.school.id}/dashboard`, allowed: ['leader', 'care'] },
 	{ name: 'school dashboard CSV', method: 'GET', path: (s) => `/schools/${s.school.id}/dashboard/csv`, allowed: ['leader', 'care'] },
@@ -116,6 +120,15 @@ describe.each(engines)('authorization matrix through the real server on %s', (en
 			expect(body).toContain('Groep 7A');
 			expect(body).not.toContain(SECRET_GROUP);
 		}
+	});
+
+	it("a teacher's own comparison does not take another group's rounds", async () => {
+		const path = `/groups/${app.seed.own.id}/compare?a=${app.seed.secretClosed.id}&b=${app.seed.secretRound.id}`;
+		const { status, body } = await request('teacher', { name: path, method: 'GET', path: () => path, allowed: [] });
+		expect(status).toBe(200);
+		expect(body).toContain('niet te vergelijken');
+		expect(body).not.toContain(SECRET_GROUP);
+		expect(body).not.toContain('Ronde van');
 	});
 
 	for (const probe of probes) {

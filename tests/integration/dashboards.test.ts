@@ -4,9 +4,12 @@ import { seedDemo } from '../../src/cli/demo';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import type { Database } from '../../src/lib/server/db/client';
-import { groups, groupTeachers, memberships, questions, schools, users } from '../../src/lib/server/db/schema';
+import { groups, groupTeachers, memberships, questions, rounds as roundsTable, schools, users } from '../../src/lib/server/db/schema';
 import { dashboardFor, trendsFor } from '../../src/lib/server/reporting/access';
-import { dashboardCsv, groupTrends, schoolDashboard } from '../../src/lib/server/reporting/themes';
+import { dashboardCsv, schoolDashboard } from '../../src/lib/server/reporting/dashboard';
+import { parsePeriod } from '../../src/lib/server/reporting/period';
+import { roundResults } from '../../src/lib/server/reporting/round-results';
+import { groupTrends } from '../../src/lib/server/reporting/themes';
 import { toIncrements } from '../../src/lib/server/rounds/answers';
 import * as ballots from '../../src/lib/server/rounds/ballots';
 import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
@@ -38,6 +41,13 @@ async function setUp(db: Database) {
 		return id;
 	}
 	return { school, round };
+}
+
+/** The query choosing the term that holds `now` (terms: August, December, April). */
+function currentTerm(now: Date) {
+	const month = now.getUTCMonth();
+	const year = month >= 7 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+	return `year=${year}&term=${month >= 7 && month < 11 ? 1 : month >= 3 && month < 7 ? 3 : 2}`;
 }
 
 const many = (count: number, answer: [number, number, number]) => Array.from({ length: count }, () => answer);
@@ -105,14 +115,82 @@ describe.each(engines)('dashboards on %s', (engine) => {
 		await round(small.id, many(5, [1, 1, 1]));
 		const csv = dashboardCsv((await schoolDashboard(db, school.id, year, 'nl'))!, 'nl');
 		expect(csv).not.toContain('Klein');
-		expect(csv).not.toMatch(/,5,|,0\r\n/);
+		const [scores, distributions] = csv.split('\r\n\r\n') as [string, string];
+		expect(scores).not.toMatch(/,5,|,0(\r\n|$)/);
 		// The round below k is in no total either, so the school row is exactly the shown group.
-		expect(csv.split('\r\n').filter((l) => /^[A-Z]/.test(l))).toEqual([
+		expect(scores.split('\r\n').slice(1)).toEqual([
 			'Veilig klimaat,Groot,8,100',
 			'Veilig klimaat,Hele school,8,100',
 			'Welbevinden,Groot,8,100',
 			'Welbevinden,Hele school,8,100'
 		]);
+		// The school's distributions hold the big group's answers only: the small group's 1s are 0.
+		const rows = distributions.split('\r\n');
+		expect(rows[0]).toBe('theme,scale,choice,label,n,share_percent');
+		expect(rows).toContain('Veilig klimaat,agree5,1,Helemaal oneens,0,0');
+		expect(rows).toContain('Veilig klimaat,agree5,5,Helemaal eens,8,100');
+		expect(rows).toContain('Veilig klimaat,smiley3,1,Niet leuk,0,0');
+		expect(rows).toContain('Welbevinden,rating10,1,1,0,0');
+		expect(rows).toContain('Welbevinden,rating10,10,10,8,100');
+	});
+
+	it('S4: the school distribution counts only rounds of at least k, and nothing is left to subtract', async () => {
+		const { school, round } = await setUp(db);
+		const [a, b, c] = [await createGroup(db, school.id, { name: 'A' }), await createGroup(db, school.id, { name: 'B' }), await createGroup(db, school.id, { name: 'C' })];
+		const shownRounds = [await round(a.id, many(6, [4, 3, 8])), await round(b.id, [...many(5, [2, 1, 4]), ...many(2, [5, 3, 9])])];
+		await round(c.id, many(4, [1, 2, 0]));
+		const dashboard = (await schoolDashboard(db, school.id, year, 'en'))!;
+		expect(dashboard.counted).toEqual({ rounds: 2, n: 13 });
+		const safe = dashboard.themes.find((t) => t.key === 'safe_climate')!;
+		expect(safe.distributions.map((d) => [d.type, d.answers, d.items.map((i) => i.n)])).toEqual([
+			['agree5', 13, [0, 5, 0, 6, 2]],
+			['smiley3', 13, [5, 0, 8]]
+		]);
+		expect(safe.distributions[0]!.items[3]).toEqual({ choice: '4', label: 'Agree', n: 6, share: 46.2 });
+		const wellbeing = dashboard.themes.find((t) => t.key === 'wellbeing')!;
+		expect(wellbeing.distributions.map((d) => [d.type, d.answers])).toEqual([['rating10', 13]]);
+		expect(wellbeing.distributions[0]!.items.map((i) => i.choice)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+
+		// The subtraction attack: the school's distribution minus the distributions of the rounds
+		// anyone may see leaves nothing, so group C's answers cannot be worked out.
+		const visible = await Promise.all(shownRounds.map((id) => roundResults(db, id, 'en')));
+		for (const distribution of [...safe.distributions, ...wellbeing.distributions]) {
+			for (const item of distribution.items) {
+				const seen = visible
+					.flatMap((r) => r!.questions.filter((q) => q.type === distribution.type))
+					.reduce((sum, q) => sum + q.distribution.find((d) => d.choice === item.choice)!.n, 0);
+				expect(item.n - seen, `${distribution.type} ${item.choice}`).toBe(0);
+			}
+		}
+	});
+
+	it('S4: a school whose only round is below k shows no theme, distribution or count', async () => {
+		const { school, round } = await setUp(db);
+		const group = await createGroup(db, school.id);
+		await round(group.id, many(4, [5, 3, 10]));
+		const dashboard = (await schoolDashboard(db, school.id, year, 'en'))!;
+		expect(dashboard.themes).toEqual([]);
+		expect(dashboard.counted).toEqual({ rounds: 0, n: 0 });
+	});
+
+	it('a term counts only the rounds opened in it', async () => {
+		const { school, round } = await setUp(db);
+		const group = await createGroup(db, school.id);
+		const autumn = await round(group.id, many(5, [5, 3, 10]));
+		const spring = await round(group.id, many(6, [1, 1, 0]));
+		await db.update(roundsTable).set({ openedAt: new Date('2025-11-30T15:00:00Z') }).where(eq(roundsTable.id, autumn));
+		await db.update(roundsTable).set({ openedAt: new Date('2025-12-01T08:00:00Z') }).where(eq(roundsTable.id, spring));
+		const term = (n: number) => parsePeriod(new URL(`http://x/?year=2025&term=${n}`)).period;
+		const scoresIn = async (n: number) => (await schoolDashboard(db, school.id, term(n), 'en'))!.themes.map((t) => t.school);
+		expect(await scoresIn(1)).toEqual([
+			{ n: 5, score: 100 },
+			{ n: 5, score: 100 }
+		]);
+		expect(await scoresIn(2)).toEqual([
+			{ n: 6, score: 0 },
+			{ n: 6, score: 0 }
+		]);
+		expect(await scoresIn(3)).toEqual([]);
 	});
 
 	it('S5: open rounds never appear in trends or the dashboard', async () => {
@@ -200,8 +278,19 @@ describe.each(engines)('dashboards through the real server on %s', (engine) => {
 		const csv = await (await get(`/schools/${app.seed.schoolId}/dashboard/csv${range}`, app.seed.leader)).text();
 		expect(csv).toContain('Veilig klimaat,Groep A,6,87.5\r\n');
 		expect(csv).not.toContain('Groep C');
-		const invalid = await (await get(`/en/schools/${app.seed.schoolId}/dashboard?from=2026-13-01&to=x`, app.seed.leader)).text();
-		expect(invalid).toContain('That period is not valid');
+		// The school's distribution: Groep C's three "strongly disagree" are in no count.
+		expect(cells).toContain('<th scope="row">Strongly disagree</th><td>0</td><td>0%</td>');
+		expect(cells).toContain('<th scope="row">Agree</th><td>6</td><td>46.2%</td>');
+		expect(csv).toContain('Veilig klimaat,agree5,1,Helemaal oneens,0,0\r\n');
+		for (const bad of ['?from=2026-13-01&to=x', '?year=2025&term=4', '?year=2025&from=2025-01-01&to=2025-02-01']) {
+			const invalid = await (await get(`/en/schools/${app.seed.schoolId}/dashboard${bad}`, app.seed.leader)).text();
+			expect(invalid, bad).toContain('That period is not valid');
+		}
+		// Rounds were opened now: the current term shows them, and the CSV link keeps the term.
+		const term = currentTerm(new Date());
+		const inTerm = await (await get(`/en/schools/${app.seed.schoolId}/dashboard?${term}`, app.seed.leader)).text();
+		expect(inTerm).toContain('Responses: 13 (in 2 rounds that count)');
+		expect(inTerm).toContain(`/dashboard/csv?${term.replace('&', '&amp;')}`);
 	});
 
 	it('a teacher gets 404 on the dashboard and its CSV, and sees only their own group\'s trends', async () => {

@@ -4,6 +4,7 @@ import { createSession } from '../../src/lib/server/auth/sessions';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import type { Database } from '../../src/lib/server/db/client';
 import { groupTeachers, publishedCounts, schools } from '../../src/lib/server/db/schema';
+import { comparableRounds, compareRounds } from '../../src/lib/server/reporting/compare';
 import { roundResults, roundResultsCsv, type RoundResults } from '../../src/lib/server/reporting/round-results';
 import { toIncrements } from '../../src/lib/server/rounds/answers';
 import * as ballots from '../../src/lib/server/rounds/ballots';
@@ -234,6 +235,35 @@ describe.each(engines)('round results on %s', (engine) => {
 		const csv = roundResultsCsv((await roundResults(db, round.id, 'nl'))!);
 		expect(csv).toContain(",one_word,'-hallo,'-hallo,5,100\r\n");
 	});
+
+	it('S4: two rounds side by side, each under the k rule on its own side', async () => {
+		const { school, group, open, submit } = await setUp(db);
+		const small = await open();
+		await submit(small.id, [1, 1, 2, 2].map((v) => uniq(full(v, 'eenzaam'))));
+		await rounds.close(db, small.id);
+		const big = await open();
+		await submit(big.id, [5, 5, 4, 4, 4].map((v) => uniq(full(v))));
+		await rounds.close(db, big.id);
+		const comparison = await compareRounds(db, group.id, small.id, big.id, 'en');
+		if (comparison.status !== 'compared') throw new Error(comparison.status);
+		expect(comparison.a.results).toMatchObject({ n: 4, shown: false, questions: [] });
+		expect(JSON.stringify(comparison.a)).not.toContain('eenzaam');
+		expect(comparison.b.results).toMatchObject({ n: 5, shown: true });
+		// The small side holds no question at all, so every pair has only the big side.
+		expect(comparison.pairs.map((p) => [p.prompt, p.a, p.b?.respondents])).toEqual([1, 2, 3, 4, 5].map((i) => [`Question ${i}`, null, 5]));
+
+		// Only two different closed rounds of this group with the same questionnaire compare.
+		const stillOpen = await open();
+		const otherGroup = await createGroup(db, school.id);
+		const otherFamily = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5' }]);
+		const elsewhere = await rounds.open(db, { groupId: otherGroup.id, versionId: otherFamily.versionId, openedBy: null });
+		const otherQuestionnaire = await rounds.open(db, { groupId: group.id, versionId: otherFamily.versionId, openedBy: null });
+		for (const id of [elsewhere.id, otherQuestionnaire.id]) await rounds.close(db, id);
+		for (const [a, b] of [[big.id, stillOpen.id], [big.id, big.id], [big.id, elsewhere.id], [big.id, otherQuestionnaire.id], [big.id, 'not-an-id']]) {
+			expect(await compareRounds(db, group.id, a!, b!, 'en'), `${a} ${b}`).toEqual({ status: 'not_comparable' });
+		}
+		expect((await comparableRounds(db, group.id, 'en')).map((r) => r.id)).toEqual([otherQuestionnaire.id, big.id, small.id]);
+	});
 });
 
 async function seedSmallRound(db: Database) {
@@ -251,8 +281,11 @@ async function seedSmallRound(db: Database) {
 	const limits = { absoluteMs: 3_600_000, idleMs: 3_600_000 };
 	const token = (await createSession(db, teacher.id, limits, true)).token;
 	const otherToken = (await createSession(db, otherTeacher.id, limits, true)).token;
-	return { round, big, token, otherToken };
+	return { round, big, groupId: group.id, token, otherToken };
 }
+
+/** Tables of data in a page: all but the layout table that repeats the head on printed pages. */
+const dataTables = (html: string) => html.match(/<table(?! class="printed-report)/g)?.length ?? 0;
 
 describe.each(engines)('round results through the real server on %s', (engine) => {
 	let app: SeededServer<Awaited<ReturnType<typeof seedSmallRound>>>;
@@ -275,9 +308,10 @@ describe.each(engines)('round results through the real server on %s', (engine) =
 			expect(html).toMatch(prefix ? /Too few responses \(fewer than 5\)/ : /Te weinig antwoorden \(minder dan 5\)/);
 			expect(html).toMatch(prefix ? /Responses: 4/ : /Aantal antwoorden: 4/);
 			// No table, no chart, no choice, term, scale word or count - also not in the hydration data.
-			for (const absent of ['<table', '<canvas', MARKER_OPTION, MARKER_TERM, 'Helemaal eens', 'Strongly agree', 'respondents', 'distribution:[{', 'choice']) {
+			for (const absent of ['<canvas', MARKER_OPTION, MARKER_TERM, 'Helemaal eens', 'Strongly agree', 'respondents', 'distribution:[{', 'choice']) {
 				expect(html, absent).not.toContain(absent);
 			}
+			expect(dataTables(html)).toBe(0);
 
 			const csv = await get(`${prefix}/rounds/${app.seed.round.id}/results/csv`);
 			expect(csv.status).toBe(200);
@@ -301,8 +335,45 @@ describe.each(engines)('round results through the real server on %s', (engine) =
 		expect(csv).toContain(`5,Question 5,,one_word,${MARKER_TERM},${MARKER_TERM},6,100\r\n`);
 	});
 
+	it('S4: the projector view and the comparison show a round below k as its n only', async () => {
+		const discuss = await (await get(`/en/rounds/${app.seed.round.id}/results/discuss`)).text();
+		expect(discuss).toContain('Too few responses (fewer than 5)');
+		expect(discuss).toContain('Responses: 4');
+		for (const absent of ['<table', '<canvas', MARKER_OPTION, MARKER_TERM, 'Strongly agree', 'distribution:[{']) expect(discuss, absent).not.toContain(absent);
+
+		const compare = await get(`/en/groups/${app.seed.groupId}/compare?a=${app.seed.round.id}&b=${app.seed.big.id}`);
+		expect(compare.status).toBe(200);
+		const html = await compare.text();
+		expect(html).toContain('Responses: 4');
+		expect(html).toContain('Too few responses (fewer than 5)');
+		// Tables only on the big round's side: its agree, rating, single and multiple choice questions.
+		expect(dataTables(html)).toBe(4);
+		// Every count of 3 is the big round's: the small round's three alike answers show nowhere.
+		const threes = (page: string) => page.match(/<td class="num[^"]*">3<\/td>/g)?.length;
+		expect(threes(html)).toBe(threes(await (await get(`/en/rounds/${app.seed.big.id}/results`)).text()));
+	});
+
+	it('the projector view shows one question at a time, any ?q= landing on a real one', async () => {
+		const page = async (q: string) => (await get(`/en/rounds/${app.seed.big.id}/results/discuss${q}`)).text();
+		const first = await page('');
+		expect(first).toContain('Question 1 of 5');
+		expect(first).toMatch(/<th scope="row"[^>]*>Strongly agree<\/th>\s*<td class="num[^"]*">2<\/td>/);
+		expect(first).toContain('rel="next" href="/en/rounds/');
+		expect(first).not.toContain('rel="prev"');
+		expect(await page('?q=zzz')).toContain('Question 1 of 5');
+		const last = await page('?q=99');
+		expect(last).toContain('Question 5 of 5');
+		expect(last).toContain(MARKER_TERM);
+		expect(last).not.toContain('rel="next"');
+	});
+
 	it('refuses the results to a teacher of another group (404) and to no session (login)', async () => {
-		for (const path of [`/rounds/${app.seed.round.id}/results`, `/rounds/${app.seed.round.id}/results/csv`]) {
+		for (const path of [
+			`/rounds/${app.seed.round.id}/results`,
+			`/rounds/${app.seed.round.id}/results/csv`,
+			`/rounds/${app.seed.round.id}/results/discuss`,
+			`/groups/${app.seed.groupId}/compare?a=${app.seed.round.id}&b=${app.seed.big.id}`
+		]) {
 			expect((await get(path, app.seed.otherToken)).status, path).toBe(404);
 			expect((await get(path, 'no-such-session')).status, path).toBe(303);
 		}

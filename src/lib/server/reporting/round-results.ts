@@ -5,6 +5,7 @@ import { loadForRound } from '../questionnaires/content';
 import { themes } from '../questionnaires/templates';
 import { isId } from '../org/groups';
 import { RESPONDENTS } from '../rounds/answers';
+import { csvDocument, csvRow } from './csv';
 import { isShown } from './k-rule';
 import { scaleSteps } from './scale-labels';
 
@@ -177,14 +178,6 @@ const csvNotes = {
 	}
 };
 
-/** A CSV field; text a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote. */
-function field(value: string | number | null): string {
-	if (value === null) return '';
-	if (typeof value === 'number') return String(value);
-	const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /**
  * The results as CSV: one row per question and choice (or shown term) with n and share.
  * It is made from `RoundResults` only, so it holds exactly what the page may show: suppressed
@@ -194,7 +187,7 @@ export function roundResultsCsv(results: RoundResults): string {
 	const notes = csvNotes[results.locale];
 	const lines = [`# n = ${results.n}`, ['question', 'prompt', 'theme', 'type', 'choice', 'label', 'n', 'share_percent'].join(',')];
 	const row = (position: number, q: QuestionResult, choice: string, label: string, n: number, share: number) =>
-		lines.push([position, q.prompt, q.theme, q.type, choice, label, n, share].map(field).join(','));
+		lines.push(csvRow([position, q.prompt, q.theme, q.type, choice, label, n, share]));
 	results.questions.forEach((q, i) => {
 		for (const d of q.distribution) row(i + 1, q, d.choice, d.label, d.n, d.share);
 		for (const t of q.terms) row(i + 1, q, t.term, t.term, t.n, oneDecimal((100 * t.n) / q.respondents));
@@ -205,5 +198,5 @@ export function roundResultsCsv(results: RoundResults): string {
 		if (!q.shown) lines.push(`# ${notes.question(i + 1, results.k)}`);
 	});
 	if (results.questions.some((q) => q.type === 'one_word' && q.shown)) lines.push(`# ${notes.terms}`);
-	return `${lines.join('\r\n')}\r\n`;
+	return csvDocument(lines);
 }

@@ -3,7 +3,7 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { database } from '$lib/server/db';
 import * as access from '$lib/server/reporting/access';
 import { visibleSchool } from '../visible-school';
-import { parsePeriod, yearChoices } from './period';
+import { parsePeriod, TERMS, yearChoices } from '$lib/server/reporting/period';
 import type { PageServerLoad } from './$types';
 
 /** School leaders and care coordinators (reports.view_school); anyone else gets a 404. */
@@ -14,8 +14,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!dashboard) error(404, 'Not found');
 	return {
 		school: { id: school.id, name: school.name },
-		period: { year: choice.year, from: choice.from, to: choice.to, invalid: choice.invalid },
+		period: { year: choice.year, term: choice.term, from: choice.from, to: choice.to, invalid: choice.invalid, query: choice.query },
 		years: yearChoices(),
+		terms: [...TERMS],
 		dashboard
 	};
 };

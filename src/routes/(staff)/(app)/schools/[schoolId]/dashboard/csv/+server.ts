@@ -2,8 +2,8 @@ import { error } from '@sveltejs/kit';
 import { getLocale } from '$lib/paraglide/runtime';
 import { database } from '$lib/server/db';
 import * as access from '$lib/server/reporting/access';
-import { dashboardCsv } from '$lib/server/reporting/themes';
-import { parsePeriod } from '../period';
+import { dashboardCsv } from '$lib/server/reporting/dashboard';
+import { parsePeriod } from '$lib/server/reporting/period';
 import type { RequestHandler } from './$types';
 
 /** The dashboard as CSV: the same domain result, so the same suppression (S4, S5). */
