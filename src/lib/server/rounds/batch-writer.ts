@@ -1,9 +1,9 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { answerCounts, ballots, groups, publishedCounts, roundTallies, rounds, schools } from '../db/schema';
+import { inJson, jsonRows } from '../db/json-rows';
 import type { Increment } from './answers';
 import { createCoalescer, type CoalescerOptions } from './coalescer';
-import { inJson, jsonRows } from '../db/json-rows';
 import { isOpen } from './rounds';
 
 /**

@@ -72,7 +72,7 @@ export function createCoalescer<T, R>(apply: (batch: T[]) => Promise<R[]>, optio
 
 	return {
 		add(item) {
-			if (closed) return Promise.reject(new Error('The batch writer is closed'));
+			if (closed) return Promise.reject(new Error('Closed: the server is shutting down'));
 			return new Promise<R>((resolve, reject) => {
 				pending.push({ item, since: performance.now(), resolve, reject });
 				schedule();
