@@ -5,13 +5,11 @@
 // seeds 60 groups and three school years of closed rounds (bench/dashboard-seed.js), then times
 // GET /schools/<id>/dashboard as the school's leader over HTTP, and the domain query alone
 // (bench/dashboard-domain.ts). Drops the database at the end, also on failure and Ctrl-C.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { runnerImport } from 'vite';
-import { buildEntry, buildIfStale, root } from '../scripts/build-if-stale.js';
+import { buildIfStale, root } from '../scripts/build-if-stale.js';
+import { benchHarness } from './harness.js';
 import { SCHOOL_YEARS, schoolYearOf, seedBigSchool } from './dashboard-seed.js';
 
 const env = process.env;
@@ -21,80 +19,7 @@ const WARM_UP = 5;
 /** What the issue asks of the school dashboard on a big school. */
 const TARGET_MS = 300;
 
-const dbName = `lesspiegel_bench_dashboard_${randomBytes(4).toString('hex')}`;
-const benchUrl = new URL(adminUrl);
-benchUrl.pathname = `/${dbName}`;
-if (!['127.0.0.1', 'localhost', '[::1]'].includes(benchUrl.hostname)) throw new Error(`BENCH_DATABASE_URL must point at loopback, not ${benchUrl.hostname}`);
-
-/** @type {import('node:child_process').ChildProcess | undefined} */
-let server;
-let created = false;
-/** @type {Promise<void> | undefined} */
-let cleaned;
-
-/** Stops the server and drops the database, once, whoever asks first. */
-function cleanUp() {
-	cleaned ??= (async () => {
-		if (server && server.exitCode === null) server.kill('SIGKILL');
-		if (!created) return;
-		const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-		try {
-			await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-		} catch (error) {
-			console.error(`Could not drop ${dbName}: ${error}`);
-		} finally {
-			await admin.end({ timeout: 5 });
-		}
-	})();
-	return cleaned;
-}
-
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-	process.on(signal, () => {
-		console.error(`\n${signal}: stopping and dropping ${dbName}`);
-		void cleanUp().finally(() => process.exit(130));
-	});
-}
-
-/** @returns {Promise<number>} */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = /** @type {net.AddressInfo} */ (probe.address());
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-/** Starts build/index.js on loopback; it migrates the new database before it listens. */
-async function startServer() {
-	const port = await freePort();
-	const child = spawn(process.execPath, [buildEntry], {
-		cwd: root,
-		env: { PATH: env.PATH, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: benchUrl.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn' },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	server = child;
-	let output = '';
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
-		const onData = (/** @type {Buffer} */ chunk) => {
-			output = (output + chunk.toString()).slice(-10_000);
-			if (/Listening on /.test(output)) {
-				clearTimeout(timer);
-				resolve(`http://127.0.0.1:${port}`);
-			}
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			if (!cleaned) reject(new Error(`server exited with code ${code}:\n${output}`));
-		});
-	});
-}
+const harness = benchHarness(adminUrl, 'lesspiegel_bench_dashboard');
 
 /** @param {number[]} values @param {number} p */
 function percentile(values, p) {
@@ -127,20 +52,14 @@ async function timePage(/** @type {string} */ url, /** @type {string} */ token) 
 
 async function main() {
 	if (!buildIfStale()) throw new Error('the build failed; see the messages above');
-	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`create database "${dbName}"`);
-		created = true;
-	} finally {
-		await admin.end({ timeout: 5 });
-	}
-	const url = await startServer();
-	const sql = postgres(benchUrl.href, { max: 1, onnotice: () => {} });
+	await harness.createDatabase();
+	const { url } = await harness.startServer();
+	const sql = postgres(harness.url, { max: 1, onnotice: () => {} });
 	const now = new Date();
 	const seeded = await seedBigSchool(sql, now);
 	// Statistics as a database in use has them, so the planner sees the real sizes.
 	await sql`analyze`.finally(() => sql.end({ timeout: 5 }));
-	console.log(`Database ${dbName}: 60 groups, ${SCHOOL_YEARS} school years, ${seeded.rounds} closed rounds, ${seeded.counters} counters; server ${url}`);
+	console.log(`Database ${harness.name}: 60 groups, ${SCHOOL_YEARS} school years, ${seeded.rounds} closed rounds, ${seeded.counters} counters; server ${url}`);
 
 	// The last complete school year: the heaviest period a leader picks; then the default (this year so far).
 	const lastYear = schoolYearOf(now) - 1;
@@ -151,7 +70,7 @@ async function main() {
 
 	const { module } = await runnerImport(path.join(root, 'bench', 'dashboard-domain.ts'), { configFile: false, logLevel: 'error' });
 	const period = { from: new Date(Date.UTC(lastYear, 7, 1)), to: new Date(Date.UTC(lastYear + 1, 7, 1)) };
-	const domain = await module.timeSchoolDashboard(benchUrl.href, path.join(root, 'drizzle'), seeded.schoolId, period, WARM_UP + runs);
+	const domain = await module.timeSchoolDashboard(harness.url, path.join(root, 'drizzle'), seeded.schoolId, period, WARM_UP + runs);
 	report(`domain query alone, school year ${lastYear}-${lastYear + 1}`, domain.slice(WARM_UP));
 	console.log(full.p95 <= TARGET_MS ? `OK: p95 within ${TARGET_MS} ms` : `SLOW: p95 above ${TARGET_MS} ms`);
 }
@@ -161,4 +80,4 @@ main()
 		console.error(error instanceof Error ? error.message : error);
 		process.exitCode = 1;
 	})
-	.finally(() => cleanUp());
+	.finally(() => harness.cleanUp());

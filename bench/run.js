@@ -5,12 +5,11 @@
 // bench/load.js for two shapes (spread, hot), checks counted = acknowledged, runs pgbench with
 // the equivalent one-transaction-per-submission SQL, and drops the database again.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
-import { buildEntry, buildIfStale, root } from '../scripts/build-if-stale.js';
+import { buildIfStale, root } from '../scripts/build-if-stale.js';
+import { benchHarness } from './harness.js';
 import { pageWeight, STUDENT_PAGE_BUDGET_BYTES } from './page-weight.js';
 import { HOT_ROUND, seed, SPREAD_ROUNDS } from './seed.js';
 
@@ -26,99 +25,7 @@ const settings = {
 // The batch writer's knobs pass through to the server, so tuning needs no edit here.
 const tunables = ['BATCH_WINDOW_MS', 'BATCH_MAX_SIZE', 'BATCH_CONCURRENCY', 'DB_POOL_SIZE', 'NODE_OPTIONS'];
 
-const dbName = `lesspiegel_bench_${randomBytes(4).toString('hex')}`;
-const benchUrl = new URL(settings.adminUrl);
-benchUrl.pathname = `/${dbName}`;
-
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const children = new Set();
-let created = false;
-let cleaning = false;
-/** @type {Promise<void> | undefined} */
-let cleaned;
-
-/** Kills the children and drops the database; every caller waits for the one clean-up. */
-function cleanUp() {
-	cleaning = true;
-	cleaned ??= dropAll();
-	return cleaned;
-}
-
-async function dropAll() {
-	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-	if (!created) return;
-	const admin = postgres(settings.adminUrl, { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-	} catch (error) {
-		console.error(`Could not drop ${dbName}: ${error}`);
-	} finally {
-		await admin.end({ timeout: 5 });
-	}
-}
-
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-	process.on(signal, () => {
-		console.error(`\n${signal}: stopping and dropping ${dbName}`);
-		process.exitCode = 130;
-		void cleanUp().finally(() => process.exit(130));
-	});
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = /** @type {net.AddressInfo} */ (probe.address());
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-/** @returns {Promise<{ url: string; pid: number }>} */
-async function startServer() {
-	const port = String(await freePort());
-	const passed = Object.fromEntries(tunables.filter((name) => env[name]).map((name) => [name, env[name]]));
-	const child = spawn(process.execPath, [buildEntry], {
-		cwd: root,
-		env: {
-			PATH: env.PATH,
-			HOST: '127.0.0.1',
-			PORT: port,
-			ORIGIN: `http://127.0.0.1:${port}`,
-			DATABASE_URL: benchUrl.href,
-			MIGRATIONS_DIR: path.join(root, 'drizzle'),
-			JOIN_MAX_PER_MINUTE: '100000',
-			LOG_LEVEL: 'warn',
-			...passed
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	children.add(child);
-	let output = '';
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
-		const onData = (/** @type {Buffer} */ chunk) => {
-			output += chunk.toString();
-			if (output.length > 20_000) output = output.slice(-10_000);
-			const listening = /Listening on (http:\/\/[^\s]+)/.exec(output);
-			if (listening && timer) {
-				clearTimeout(timer);
-				resolve({ url: String(listening[1]).replace(/\/$/, ''), pid: /** @type {number} */ (child.pid) });
-			}
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', (chunk) => {
-			onData(chunk);
-			process.stderr.write(`[server] ${chunk}`);
-		});
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			if (!cleaning) reject(new Error(`server exited with code ${code}:\n${output}`));
-		});
-	});
-}
+const harness = benchHarness(settings.adminUrl, 'lesspiegel_bench');
 
 /** @param {number} pid */
 function rssBytes(pid) {
@@ -144,7 +51,7 @@ function cpuSeconds(/** @type {number} */ pid) {
 function runLoad(/** @type {string} */ url, /** @type {string[]} */ codes, /** @type {number} */ serverPid) {
 	const args = JSON.stringify({ url, codes, concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs });
 	const child = spawn(process.execPath, [path.join(root, 'bench', 'load.js'), args], { stdio: ['ignore', 'pipe', 'inherit'] });
-	children.add(child);
+	harness.children.add(child);
 	let peakRss = rssBytes(serverPid);
 	const cpuBefore = cpuSeconds(serverPid);
 	const wallBefore = performance.now();
@@ -154,7 +61,7 @@ function runLoad(/** @type {string} */ url, /** @type {string[]} */ codes, /** @
 	return new Promise((resolve, reject) => {
 		child.once('exit', (code) => {
 			clearInterval(sampler);
-			children.delete(child);
+			harness.children.delete(child);
 			if (code !== 0) return reject(new Error(`bench/load.js exited with code ${code}`));
 			const wall = (performance.now() - wallBefore) / 1000;
 			const load = JSON.parse(output);
@@ -171,7 +78,7 @@ function runLoad(/** @type {string} */ url, /** @type {string[]} */ codes, /** @
  */
 function pgbench(rounds) {
 	const script = path.join(root, 'bench', 'pgbench-submission.sql');
-	const args = ['-n', '-c', '32', '-j', '2', '-T', String(settings.pgbenchSeconds), '-D', `first=${rounds.first}`, '-D', `last=${rounds.last}`, '-f', script, benchUrl.href];
+	const args = ['-n', '-c', '32', '-j', '2', '-T', String(settings.pgbenchSeconds), '-D', `first=${rounds.first}`, '-D', `last=${rounds.last}`, '-f', script, harness.url];
 	const result = spawnSync('pgbench', args, { encoding: 'utf8' });
 	if (result.error) return null;
 	const tps = /tps = ([\d.]+)/.exec(result.stdout);
@@ -200,18 +107,14 @@ async function studentPages(/** @type {string} */ url, /** @type {string} */ cod
 
 async function main() {
 	if (!buildIfStale()) throw new Error('the build failed; see the messages above');
-	const admin = postgres(settings.adminUrl, { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`create database "${dbName}"`);
-		created = true;
-	} finally {
-		await admin.end({ timeout: 5 });
-	}
-	const server = await startServer(); // migrates the new database before it listens
-	const sql = postgres(benchUrl.href, { max: 2, onnotice: () => {} });
+	await harness.createDatabase();
+	const passed = Object.fromEntries(tunables.filter((name) => env[name]).map((name) => [name, env[name]]));
+	// The load comes from 32 loopback addresses; the per-address join limit is not what is measured.
+	const server = await harness.startServer({ JOIN_MAX_PER_MINUTE: '100000', ...passed });
+	const sql = postgres(harness.url, { max: 2, onnotice: () => {} });
 	const rounds = await seed(sql);
 	const knobs = tunables.map((name) => `${name}=${env[name] || 'default'}`).join(', ');
-	console.log(`Database ${dbName}; server ${server.url} (pid ${server.pid}); ${knobs}`);
+	console.log(`Database ${harness.name}; server ${server.url} (pid ${server.pid}); ${knobs}`);
 	console.log(`${settings.concurrency} virtual students, ${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per shape\n`);
 
 	const summaries = [];
@@ -246,8 +149,8 @@ let exitCode = 1;
 try {
 	exitCode = await main();
 } catch (error) {
-	if (!cleaning) console.error(`bench failed: ${error instanceof Error ? error.message : error}`);
+	if (!harness.cleaning) console.error(`bench failed: ${error instanceof Error ? error.message : error}`);
 } finally {
-	await cleanUp();
+	await harness.cleanUp();
 }
 process.exit(process.exitCode || exitCode);

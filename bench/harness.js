@@ -1,0 +1,120 @@
+// What both benchmarks need around their measurements: a database of their own on a loopback
+// PostgreSQL, the production server on a free loopback port, and a clean-up that kills every
+// child and drops the database once, also on failure and Ctrl-C.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import postgres from 'postgres';
+import { buildEntry, root } from '../scripts/build-if-stale.js';
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * @param {string} adminUrl a server (and database to connect to) on which to create the bench database
+ * @param {string} prefix of the database's name; a random suffix follows
+ */
+export function benchHarness(adminUrl, prefix) {
+	const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	if (!LOOPBACK.includes(url.hostname)) throw new Error(`BENCH_DATABASE_URL must point at loopback, not ${url.hostname}`);
+
+	/** @type {Set<import('node:child_process').ChildProcess>} */
+	const children = new Set();
+	let created = false;
+	let cleaning = false;
+	/** @type {Promise<void> | undefined} */
+	let cleaned;
+
+	/** @param {(sql: import('postgres').Sql) => Promise<unknown>} run */
+	async function asAdmin(run) {
+		const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+		try {
+			await run(admin);
+		} finally {
+			await admin.end({ timeout: 5 });
+		}
+	}
+
+	const harness = {
+		name,
+		url: url.href,
+		children,
+		/** True once clean-up began: a child exiting then is no failure. */
+		get cleaning() {
+			return cleaning;
+		},
+		async createDatabase() {
+			await asAdmin((admin) => admin.unsafe(`create database "${name}"`));
+			created = true;
+		},
+		/** Kills the children and drops the database; every caller waits for the one clean-up. */
+		cleanUp() {
+			cleaning = true;
+			cleaned ??= (async () => {
+				for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+				if (!created) return;
+				await asAdmin((admin) => admin.unsafe(`drop database if exists "${name}" with (force)`)).catch((error) =>
+					console.error(`Could not drop ${name}: ${error}`)
+				);
+			})();
+			return cleaned;
+		},
+		/**
+		 * Starts build/index.js on a free loopback port on the bench database (it migrates it
+		 * before it listens), with `env` on top; resolves once it listens.
+		 * @param {Record<string, string | undefined>} env
+		 * @returns {Promise<{ url: string; pid: number }>}
+		 */
+		async startServer(env = {}) {
+			const port = String(await freePort());
+			const child = spawn(process.execPath, [buildEntry], {
+				cwd: root,
+				env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: port, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: url.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn', ...env },
+				stdio: ['ignore', 'pipe', 'pipe']
+			});
+			children.add(child);
+			let output = '';
+			return new Promise((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
+				const onData = (/** @type {Buffer} */ chunk) => {
+					output = (output + chunk.toString()).slice(-10_000);
+					if (/Listening on /.test(output)) {
+						clearTimeout(timer);
+						resolve({ url: `http://127.0.0.1:${port}`, pid: /** @type {number} */ (child.pid) });
+					}
+				};
+				child.stdout.on('data', onData);
+				child.stderr.on('data', (chunk) => {
+					onData(chunk);
+					process.stderr.write(`[server] ${chunk}`);
+				});
+				child.once('exit', (code) => {
+					clearTimeout(timer);
+					if (!cleaning) reject(new Error(`server exited with code ${code}:\n${output}`));
+				});
+			});
+		}
+	};
+	for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+		process.on(signal, () => {
+			console.error(`\n${signal}: stopping and dropping ${name}`);
+			process.exitCode = 130;
+			void harness.cleanUp().finally(() => process.exit(130));
+		});
+	}
+	return harness;
+}
+
+/** @returns {Promise<number>} */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = /** @type {net.AddressInfo} */ (probe.address());
+			probe.close(() => resolve(port));
+		});
+	});
+}
