@@ -40,7 +40,7 @@ const schema = z.object({
 	LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 	// The batch writer (PRIVACY.md S6): how long a submission waits for others, the largest
 	// batch, and how many batches may be written at once.
-	BATCH_WINDOW_MS: z.coerce.number().int().min(1).max(1000).default(5),
+	BATCH_WINDOW_MS: z.coerce.number().int().min(1).max(1000).default(20),
 	BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 	BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 	// Joins allowed per IP address per minute (in memory, per instance, never logged).
