@@ -133,7 +133,10 @@ describe.skipIf(skip)('two instances behind nginx', () => {
 			}
 
 			// Where every request went, by nginx's own account: students only to A, the stream only to B.
-			const lines = (await proxy.accessLog()).trim().split('\n').map((line) => line.split(' '));
+			// nginx logs a request when it ends, and the stream has only just been closed: wait for it.
+			const logged = async () => (await proxy.accessLog()).trim().split('\n').map((line) => line.split(' '));
+			await expect.poll(async () => (await logged()).some(([pin]) => pin === 'b'), { timeout: 10_000, interval: 50 }).toBe(true);
+			const lines = await logged();
 			const upstreams = (pin: string) => new Set(lines.filter(([p]) => p === pin).map(([, upstream]) => upstream));
 			expect(lines.filter(([pin, , method]) => pin === 'a' && method === 'POST')).toHaveLength(2 * STUDENTS + 1);
 			expect(upstreams('a')).toEqual(new Set([`127.0.0.1:${portA}`]));
