@@ -131,6 +131,31 @@ describe.each(engines)('batch writer on %s', (engine) => {
 		expect((await counts()).n).toBe(5);
 	});
 
+	it('S6: one batch mixing every outcome counts exactly the answers of its counted submissions', async () => {
+		roundId = await openRound({ cap: 2 });
+		const capped = roundId;
+		const [a, b, c] = [await ballot(), await ballot(), await ballot()];
+		const closedRound = await openRound();
+		roundId = closedRound;
+		const late = await ballot();
+		await rounds.close(handle.db, closedRound);
+		const outcomes = await applyBatch(handle.db, [
+			{ roundId: capped, ballotHash: a, increments: increments(1) },
+			{ roundId: capped, ballotHash: a, increments: increments(2) },
+			{ roundId: closedRound, ballotHash: late, increments: increments(3) },
+			{ roundId: capped, ballotHash: hashToken('never issued'), increments: increments(4) },
+			{ roundId: capped, ballotHash: b, increments: increments(5) },
+			{ roundId: capped, ballotHash: c, increments: increments(3) }
+		]);
+		expect(outcomes).toEqual(['counted', 'ballot_used', 'closed', 'ballot_used', 'counted', 'full']);
+		roundId = capped;
+		const { rows, n } = await counts();
+		expect(n).toBe(2);
+		expect(rows.filter((r) => r.questionId === questionIds[0]).map((r) => [r.choice, r.n]).sort()).toEqual([['1', 1], ['5', 1]]);
+		// The full one's ballot is used up too: it cannot be spent again.
+		expect(await applyBatch(handle.db, [{ roundId: capped, ballotHash: c, increments: increments(3) }])).toEqual(['ballot_used']);
+	});
+
 	it('S2: stores counters, not submissions: rows grow with distinct answers, not with students', async () => {
 		const hashes = await Promise.all(Array.from({ length: 60 }, ballot));
 		await Promise.all(hashes.map((ballotHash) => writer.submit({ roundId, ballotHash, increments: increments(2) })));

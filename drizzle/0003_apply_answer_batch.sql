@@ -1,0 +1,94 @@
+-- The batch writer's transaction (PRIVACY.md S6; src/lib/server/rounds/batch-writer.ts) as one
+-- statement. As a client-side transaction it took six round trips, and on a busy server every
+-- one of them also waited for the event loop while the tally locks were held: a batch took
+-- about 90 ms. Called on its own, this commits without extra round trips and holds the locks
+-- only while PostgreSQL works.
+--
+-- `submissions`: [{"h": ballot hash, "r": round id, "c": counted}] in the batch's order, where
+-- "c" says which submissions the server summed into `sums` ([{"round_id", "question_id",
+-- "choice", "n"}]). The server sends sums, never a ballot paired with its answers.
+-- Returns each submission's outcome in order: counted, ballot_used, closed or full. It changes
+-- nothing unless exactly the submissions marked "c" turn out counted; the caller then sums the
+-- counted ones and calls again.
+CREATE FUNCTION apply_answer_batch(submissions json, sums json) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	outcomes text[];
+	touched uuid[];
+	live uuid[];
+BEGIN
+	-- Tallies are locked in a fixed order, so batches of one round run one after the other
+	-- (exact caps) and concurrent batches cannot deadlock.
+	PERFORM 1 FROM round_tallies
+	WHERE round_id IN (SELECT s.r FROM json_to_recordset(submissions) AS s(r uuid))
+	ORDER BY round_id FOR UPDATE;
+
+	-- As rounds.isOpen: closed when closed_at is set or closes_at has passed. The first
+	-- submission of a ballot in the batch consumes it; a later one finds it used.
+	WITH s AS (
+		SELECT h, r, ord, row_number() OVER (PARTITION BY h ORDER BY ord) = 1 AS first_use
+		FROM ROWS FROM (json_to_recordset(submissions) AS (h text, r uuid)) WITH ORDINALITY AS s(h, r, ord)
+	), judged AS (
+		SELECT s.ord, s.r, ro.cap, t.n,
+			CASE
+				WHEN t.round_id IS NULL OR ro.closed_at IS NOT NULL OR ro.closes_at <= now() THEN 'closed'
+				WHEN NOT s.first_use OR b.round_id IS DISTINCT FROM s.r THEN 'ballot_used'
+			END AS refusal
+		FROM s
+		LEFT JOIN (round_tallies t JOIN rounds ro ON ro.id = t.round_id) ON t.round_id = s.r
+		LEFT JOIN ballots b ON b.token_hash = s.h
+	), ranked AS (
+		SELECT ord, cap, n, refusal, row_number() OVER (PARTITION BY r, refusal IS NULL ORDER BY ord) AS place
+		FROM judged
+	)
+	SELECT array_agg(coalesce(refusal, CASE WHEN cap IS NOT NULL AND n + place > cap THEN 'full' ELSE 'counted' END) ORDER BY ord)
+	INTO outcomes FROM ranked;
+
+	IF EXISTS (
+		SELECT 1 FROM ROWS FROM (json_to_recordset(submissions) AS (c boolean)) WITH ORDINALITY AS s(c, ord)
+		WHERE s.c IS DISTINCT FROM (outcomes[s.ord] = 'counted')
+	) THEN
+		RETURN to_json(outcomes);
+	END IF;
+
+	-- Every ballot of the batch is used up, counted or not.
+	DELETE FROM ballots WHERE token_hash IN (SELECT s.h FROM json_to_recordset(submissions) AS s(h text));
+
+	INSERT INTO answer_counts (round_id, question_id, choice, n)
+	SELECT x.round_id, x.question_id, x.choice, x.n
+	FROM json_to_recordset(sums) AS x(round_id uuid, question_id uuid, choice text, n integer)
+	ON CONFLICT (round_id, question_id, choice) DO UPDATE SET n = answer_counts.n + excluded.n;
+
+	WITH added AS (
+		SELECT s.r, count(*)::integer AS n FROM json_to_recordset(submissions) AS s(r uuid, c boolean) WHERE s.c GROUP BY s.r
+	), updated AS (
+		UPDATE round_tallies t SET n = t.n + added.n FROM added WHERE t.round_id = added.r RETURNING t.round_id
+	)
+	SELECT array_agg(round_id) INTO touched FROM updated;
+
+	-- Live counts for the projectors (LISTEN round_tally, rounds/live.ts), delivered on commit,
+	-- at most 100 rounds per payload (NOTIFY payloads stay under 8000 bytes).
+	PERFORM pg_notify('round_tally', payload)
+	FROM (
+		SELECT json_object_agg(round_id, n)::text AS payload
+		FROM (SELECT round_id, n, (row_number() OVER (ORDER BY round_id) - 1) / 100 AS part FROM round_tallies WHERE round_id = ANY (touched)) AS u
+		GROUP BY part
+	) AS p;
+
+	-- S5: a live-results round's snapshot moves only once k or more new submissions arrived.
+	SELECT array_agg(t.round_id) INTO live
+	FROM round_tallies t
+	JOIN rounds ro ON ro.id = t.round_id
+	JOIN groups g ON g.id = ro.group_id
+	JOIN schools sc ON sc.id = g.school_id
+	WHERE t.round_id = ANY (touched) AND ro.live_results AND t.n - t.published_n >= sc.min_group_size;
+	IF live IS NOT NULL THEN
+		DELETE FROM published_counts WHERE round_id = ANY (live);
+		INSERT INTO published_counts (round_id, question_id, choice, n)
+		SELECT round_id, question_id, choice, n FROM answer_counts WHERE round_id = ANY (live);
+		UPDATE round_tallies SET published_n = n WHERE round_id = ANY (live);
+	END IF;
+
+	RETURN to_json(outcomes);
+END
+$$;
