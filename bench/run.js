@@ -23,7 +23,7 @@ const settings = {
 	pgbenchSeconds: number('BENCH_PGBENCH_S', 15)
 };
 // The batch writer's knobs pass through to the server, so tuning needs no edit here.
-const tunables = ['BATCH_WINDOW_MS', 'BATCH_MAX_SIZE', 'BATCH_CONCURRENCY', 'DB_POOL_SIZE', 'NODE_OPTIONS'];
+const tunables = ['BATCH_WINDOW_MS', 'BATCH_MAX_SIZE', 'BATCH_CONCURRENCY', 'DB_POOL_SIZE', 'HEAP_GROWTH_PERCENT', 'NODE_OPTIONS'];
 
 const harness = benchHarness(settings.adminUrl, 'lesspiegel_bench');
 

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { config, ConfigError, type Config } from './config';
 import { startDatabase, stopDatabase } from './db';
 import { DatabaseInUseError, type DatabaseHandle } from './db/client';
@@ -27,6 +28,7 @@ export async function startServer(): Promise<void> {
 		console.error(error.message);
 		process.exit(1);
 	}
+	limitHeapGrowth(cfg.HEAP_GROWTH_PERCENT);
 	let handle: DatabaseHandle;
 	try {
 		handle = await startDatabase(cfg);
@@ -47,6 +49,17 @@ export async function startServer(): Promise<void> {
 	startAutoClose(db);
 	stops.push(stopAutoClose);
 	registerShutdown(stops);
+}
+
+/**
+ * V8 lets the old generation grow to about four times what is live before a full collection,
+ * on any machine with memory to spare. Under load the server keeps 30 MB live but promotes the
+ * garbage of requests waiting for their batch, so it grew to 250 MB. At 100 % it stays under
+ * 180 MB for a few more, short, collections. The flag is read at every collection, so setting
+ * it at start-up works; `node --heap-growing-percent` is refused in NODE_OPTIONS.
+ */
+function limitHeapGrowth(percent: number) {
+	if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
 function registerShutdown(stops: Stop[]) {
