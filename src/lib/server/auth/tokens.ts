@@ -1,5 +1,5 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 
 /** A random secret for a link or cookie: 160 bits, base32 so it survives URLs and e-mail. */
 export function generateToken(): string {
@@ -8,7 +8,11 @@ export function generateToken(): string {
 	return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-/** What the database keeps of a token: its SHA-256, so a database leak yields no usable link. */
+/**
+ * What the database keeps of a token: its SHA-256 (hex), so a database leak yields no usable
+ * link. Node's native hash: every join and submission hashes a ballot, and the JavaScript
+ * SHA-256 cost about 1.5 % of the server's CPU under load.
+ */
 export function hashToken(token: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+	return createHash('sha256').update(token).digest('hex');
 }
