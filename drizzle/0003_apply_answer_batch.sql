@@ -5,8 +5,9 @@
 -- only while PostgreSQL works.
 --
 -- `submissions`: [{"h": ballot hash, "r": round id, "c": counted}] in the batch's order, where
--- "c" says which submissions the server summed into `sums` ([{"round_id", "question_id",
--- "choice", "n"}]). The server sends sums, never a ballot paired with its answers.
+-- "c" says which submissions the server summed into `sums`: {"r": [round id], "q": [question
+-- id], "c": [[round position, question position, choice, n]]} (positions from 0; each id is sent
+-- once, not once per counter). The server sends sums, never a ballot paired with its answers.
 -- Returns each submission's outcome in order: counted, ballot_used, closed or full. It changes
 -- nothing unless exactly the submissions marked "c" turn out counted; the caller then sums the
 -- counted ones and calls again.
@@ -54,9 +55,16 @@ BEGIN
 	-- Every ballot of the batch is used up, counted or not.
 	DELETE FROM ballots WHERE token_hash IN (SELECT s.h FROM json_to_recordset(submissions) AS s(h text));
 
+	WITH r AS (
+		SELECT ord - 1 AS i, id::uuid AS id FROM json_array_elements_text(sums -> 'r') WITH ORDINALITY AS x(id, ord)
+	), q AS (
+		SELECT ord - 1 AS i, id::uuid AS id FROM json_array_elements_text(sums -> 'q') WITH ORDINALITY AS x(id, ord)
+	)
 	INSERT INTO answer_counts (round_id, question_id, choice, n)
-	SELECT x.round_id, x.question_id, x.choice, x.n
-	FROM json_to_recordset(sums) AS x(round_id uuid, question_id uuid, choice text, n integer)
+	SELECT r.id, q.id, c ->> 2, (c ->> 3)::integer
+	FROM json_array_elements(sums -> 'c') AS c
+	JOIN r ON r.i = (c ->> 0)::integer
+	JOIN q ON q.i = (c ->> 1)::integer
 	ON CONFLICT (round_id, question_id, choice) DO UPDATE SET n = answer_counts.n + excluded.n;
 
 	WITH added AS (
