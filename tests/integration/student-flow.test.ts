@@ -61,6 +61,12 @@ describe.each(engines)('student flow through the real server on %s', (engine) =>
 		expect(replay.status).toBe(409);
 		expect(replay.body.error.code).toBe('ballot_used');
 		expect(replay.body.error.message).toMatch(/already been received/);
+		// The questionnaire text is kept per version and language: English after Dutch is English.
+		const english = await post('/api/v1/join', { code: app.seed.open.joinCode }, { 'accept-language': 'en' });
+		expect(english.body.questionnaire.questions[0]).toMatchObject({ prompt: 'Question 1', type: 'agree5' });
+		expect(english.body.ballot).not.toBe(joined.body.ballot);
+		const dutch = await post('/api/v1/join', { code: app.seed.open.joinCode });
+		expect(dutch.body.questionnaire).toEqual(joined.body.questionnaire);
 	});
 
 	it('answers in the request language, with the documented statuses', async () => {

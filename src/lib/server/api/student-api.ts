@@ -1,5 +1,5 @@
-import { json } from '@sveltejs/kit';
 import { studentMessage, type StudentRefusal } from '$lib/student-messages';
+import type { VersionContent } from '../questionnaires/content';
 import type { Joined } from '../rounds/student-flow';
 import { apiError } from './respond';
 
@@ -22,23 +22,31 @@ export function refuse(code: StudentRefusal, locale: 'nl' | 'en'): Response {
 	return apiError(refusalStatus[code], code, studentMessage(code, locale));
 }
 
+/**
+ * The questionnaire part of a join's answer, serialised once per version and language: every
+ * join of a round sends the same text, and building it anew was the largest share of the
+ * join's garbage. Keyed by the cached content object, so it lives exactly as long as that.
+ */
+const questionnaireTexts = new WeakMap<VersionContent, Partial<Record<'nl' | 'en', string>>>();
+
+function questionnaireText(q: VersionContent, locale: 'nl' | 'en'): string {
+	let texts = questionnaireTexts.get(q);
+	if (!texts) questionnaireTexts.set(q, (texts = {}));
+	return (texts[locale] ??= JSON.stringify({
+		title: locale === 'en' ? q.titleEn : q.titleNl,
+		questions: q.questions.map((question) => ({
+			id: question.id,
+			type: question.type,
+			prompt: locale === 'en' ? question.promptEn : question.promptNl,
+			options: question.options?.map((o) => (locale === 'en' ? o.en : o.nl)) ?? null
+		}))
+	}));
+}
+
 /** The joined round as the API returns it: texts in the request's language, nothing else. */
-export function joinedBody(joined: Joined, locale: 'nl' | 'en') {
-	const q = joined.questionnaire;
-	return json(
-		{
-			round: { id: joined.roundId },
-			questionnaire: {
-				title: locale === 'en' ? q.titleEn : q.titleNl,
-				questions: q.questions.map((question) => ({
-					id: question.id,
-					type: question.type,
-					prompt: locale === 'en' ? question.promptEn : question.promptNl,
-					options: question.options?.map((o) => (locale === 'en' ? o.en : o.nl)) ?? null
-				}))
-			},
-			ballot: joined.ballot
-		},
-		{ headers: { 'Cache-Control': 'no-store' } }
-	);
+export function joinedBody(joined: Joined, locale: 'nl' | 'en'): Response {
+	const body = `{"round":{"id":${JSON.stringify(joined.roundId)}},"questionnaire":${questionnaireText(joined.questionnaire, locale)},"ballot":${JSON.stringify(joined.ballot)}}`;
+	return new Response(body, {
+		headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' }
+	});
 }
