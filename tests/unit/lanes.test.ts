@@ -13,5 +13,4 @@ describe('batch writer lanes', () => {
 			expect(Math.max(...perLane)).toBeLessThanOrEqual(50);
 		}
 	});
-
 });

@@ -69,8 +69,9 @@ const MAX_CALLS = 5;
  * One batch, applied by `apply_answer_batch` (drizzle/0003): returns one outcome per
  * submission, in order. The function applies the batch only when the submissions the server
  * summed are exactly the ones it counts. That is the first call, unless a ballot was used or a
- * round closed or filled up; then the counted ones are summed again. Outcomes only ever move
- * from counted to refused, so a second call almost always settles it.
+ * round closed or filled up; then the counted ones are summed again. The outcomes change again
+ * only if another batch of the same round commits in between, so a second call almost always
+ * settles it.
  */
 export async function applyBatch(db: Database, batch: Submission[]): Promise<SubmitOutcome[]> {
 	let counted = batch.map(() => true);
