@@ -7,7 +7,7 @@ import { createCoalescer, type Coalescer, type CoalescerOptions } from './coales
 /**
  * The server's two writers of the student path, started after the database and closed before
  * it: the batch writer for answers (S6), and the ballot issuer, which writes the ballots of
- * joins that arrive together in one transaction (a join then costs a share of one commit).
+ * joins that arrive together in one statement (a join then costs a share of one commit).
  */
 
 let answers: BatchWriter | undefined;
