@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
-import { buildEntry, root } from '../scripts/build-if-stale.js';
+import { serverEntry, root } from '../scripts/build-if-stale.js';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -62,14 +62,14 @@ export function benchHarness(adminUrl, prefix) {
 			return cleaned;
 		},
 		/**
-		 * Starts build/index.js on a free loopback port on the bench database (it migrates it
+		 * Starts server.js on a free loopback port on the bench database (it migrates it
 		 * before it listens), with `env` on top; resolves once it listens.
 		 * @param {Record<string, string | undefined>} env
 		 * @returns {Promise<{ url: string; pid: number }>}
 		 */
 		async startServer(env = {}) {
 			const port = String(await freePort());
-			const child = spawn(process.execPath, [buildEntry], {
+			const child = spawn(process.execPath, [serverEntry], {
 				cwd: root,
 				env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: port, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: url.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn', ...env },
 				stdio: ['ignore', 'pipe', 'pipe']

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-export const buildEntry = path.join(root, 'build', 'index.js');
+/** What runs the production server: adapter-node's handler inside our own HTTP server. */
+export const serverEntry = path.join(root, 'server.js');
+const builtHandler = path.join(root, 'build', 'handler.js');
 export const cliEntry = path.join(root, 'build-cli', 'index.js');
 
 const sources = ['src', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'vite.cli.config.ts', 'paraglide.config.js', 'package-lock.json'];
@@ -25,8 +27,8 @@ function newestMtime(entry) {
 }
 
 function buildIsStale() {
-	if (!existsSync(buildEntry) || !existsSync(cliEntry)) return true;
-	const built = Math.min(statSync(buildEntry).mtimeMs, statSync(cliEntry).mtimeMs);
+	if (!existsSync(builtHandler) || !existsSync(cliEntry)) return true;
+	const built = Math.min(statSync(builtHandler).mtimeMs, statSync(cliEntry).mtimeMs);
 	return sources.some((source) => newestMtime(path.join(root, source)) > built);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: build the production server when needed, then run it in this process.
-import { buildEntry, buildIfStale, root } from './build-if-stale.js';
+import { buildIfStale, root, serverEntry } from './build-if-stale.js';
 
 if (!buildIfStale()) {
 	console.error('LesSpiegel: the build failed; see the messages above.');
@@ -8,14 +8,11 @@ if (!buildIfStale()) {
 }
 
 const port = process.env.PORT || '3000';
-// adapter-node waits this many seconds for in-flight requests on SIGTERM (its default is 30);
-// the app promises to be gone within 10.
-process.env.SHUTDOWN_TIMEOUT ||= '5';
 // Without ORIGIN, adapter-node assumes https and SvelteKit's CSRF check refuses every form
 // post made over plain http. Behind a TLS proxy, set ORIGIN (or PROTOCOL_HEADER) yourself.
 if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
 	process.env.ORIGIN = `http://localhost:${port}`;
 }
 process.chdir(root);
-await import(buildEntry);
+await import(serverEntry);
 console.log(`LesSpiegel is running at ${process.env.ORIGIN ?? `http://localhost:${port}`}/`);

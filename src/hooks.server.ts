@@ -1,5 +1,6 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { exposeNodeTransport } from '$lib/server/api/node-transport';
 import { locale } from '$lib/server/http/locale';
 import { requestLog } from '$lib/server/http/request-log';
 import { securityHeaders } from '$lib/server/http/security-headers';
@@ -7,7 +8,10 @@ import { staffAuth } from '$lib/server/http/staff-auth';
 import { staffOrigin } from '$lib/server/http/staff-origin';
 import { startServer } from '$lib/server/lifecycle';
 
-export const init: ServerInit = startServer;
+export const init: ServerInit = async () => {
+	await startServer();
+	exposeNodeTransport();
+};
 
 const pages = sequence(securityHeaders, requestLog, locale, staffOrigin, staffAuth);
 // The JSON API (two requests per student submission) and `/healthz` render no page, take no

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { buildEntry, root } from '../../scripts/build-if-stale.js';
+import { serverEntry, root } from '../../scripts/build-if-stale.js';
 
 export interface RunningServer {
 	url: string;
@@ -28,13 +28,16 @@ export function freePort(): Promise<number> {
  * free loopback port and resolves once it listens. Rejects with its output if it exits first.
  * ORIGIN names that port unless given: SvelteKit refuses form posts from any other origin.
  */
-export async function startServer(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningServer> {
+export async function startServer(env: Record<string, string | undefined>, timeoutMs = 30_000, entry = serverEntry): Promise<RunningServer> {
 	const port = env.PORT ?? String(await freePort());
-	return spawnServer({ PORT: port, ORIGIN: `http://127.0.0.1:${port}`, ...env }, timeoutMs);
+	return spawnServer({ PORT: port, ORIGIN: `http://127.0.0.1:${port}`, ...env }, timeoutMs, entry);
 }
 
-function spawnServer(env: Record<string, string | undefined>, timeoutMs: number): Promise<RunningServer> {
-	const child = spawn(process.execPath, [buildEntry], {
+/** adapter-node's own server: every request through SvelteKit, the student API included. */
+export const sveltekitOnlyEntry = path.join(root, 'build', 'index.js');
+
+function spawnServer(env: Record<string, string | undefined>, timeoutMs: number, entry: string): Promise<RunningServer> {
+	const child = spawn(process.execPath, [entry], {
 		cwd: root,
 		env: {
 			PATH: process.env.PATH,
@@ -80,7 +83,7 @@ function spawnServer(env: Record<string, string | undefined>, timeoutMs: number)
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export function runUntilExit(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-	const child = spawn(process.execPath, [buildEntry], {
+	const child = spawn(process.execPath, [serverEntry], {
 		cwd: root,
 		env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

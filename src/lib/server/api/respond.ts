@@ -1,28 +1,43 @@
-import { json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 
+/**
+ * What an endpoint of the student API answers, before any transport: always JSON, never
+ * cached. The SvelteKit routes turn it into a Response, the Node fast path writes it directly.
+ */
+export type ApiReply = { status: number; body: string };
+
+/** What an endpoint of the student API reads of a request. */
+export type ApiRequest = {
+	/** The body as text; null when it was larger than MAX_BODY_BYTES (and was not read). */
+	body: string | null;
+	acceptLanguage: string | null;
+	/** The client's address, only for rate limiting (PRIVACY.md S1); asked for only by join. */
+	clientAddress: () => string;
+};
+
+export type Endpoint = (request: ApiRequest) => Promise<ApiReply>;
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
 /** Picks the answer language of an API request from Accept-Language: English if preferred, else Dutch. */
-export function apiLocale(request: Request): 'nl' | 'en' {
-	const first = request.headers.get('accept-language')?.split(',')[0]?.trim().toLowerCase() ?? '';
+export function apiLocale(acceptLanguage: string | null): 'nl' | 'en' {
+	const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
 	return first.startsWith('en') ? 'en' : 'nl';
 }
 
 /** The API's one error shape: `{"error": {"code", "message"}}`. */
-export function apiError(status: number, code: string, message: string): Response {
-	return json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+export function apiError(status: number, code: string, message: string): ApiReply {
+	return { status, body: JSON.stringify({ error: { code, message } }) };
 }
 
-const MAX_BODY_BYTES = 16 * 1024;
-
 /**
- * Reads a JSON body of at most 16 KB. Anything else is answered with a 400 that says what was
+ * Parses a JSON body of at most 16 KB. Anything else is answered with a 400 that says what was
  * wrong (the issue's rule for bad input, oversized bodies included).
  */
-export async function readJsonBody(request: Request, locale: 'nl' | 'en'): Promise<{ body: unknown } | { refusal: Response }> {
-	const tooLarge = () => ({ refusal: apiError(400, 'too_large', m.api_error_too_large({}, { locale })) });
-	if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge();
-	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES) return tooLarge();
+export function parseJsonBody(text: string | null, locale: 'nl' | 'en'): { body: unknown } | { refusal: ApiReply } {
+	if (text === null || text.length > MAX_BODY_BYTES) {
+		return { refusal: apiError(400, 'too_large', m.api_error_too_large({}, { locale })) };
+	}
 	try {
 		return { body: JSON.parse(text) };
 	} catch {

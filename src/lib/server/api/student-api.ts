@@ -1,7 +1,7 @@
 import { studentMessage, type StudentRefusal } from '$lib/student-messages';
 import type { VersionContent } from '../questionnaires/content';
 import type { Joined } from '../rounds/student-flow';
-import { apiError } from './respond';
+import { apiError, type ApiReply } from './respond';
 
 /** HTTP status of each refusal of the student API (docs/api.md). */
 export const refusalStatus: Record<StudentRefusal, number> = {
@@ -18,7 +18,7 @@ export const refusalStatus: Record<StudentRefusal, number> = {
 	unavailable: 503
 };
 
-export function refuse(code: StudentRefusal, locale: 'nl' | 'en'): Response {
+export function refuse(code: StudentRefusal, locale: 'nl' | 'en'): ApiReply {
 	return apiError(refusalStatus[code], code, studentMessage(code, locale));
 }
 
@@ -44,9 +44,9 @@ function questionnaireText(q: VersionContent, locale: 'nl' | 'en'): string {
 }
 
 /** The joined round as the API returns it: texts in the request's language, nothing else. */
-export function joinedBody(joined: Joined, locale: 'nl' | 'en'): Response {
-	const body = `{"round":{"id":${JSON.stringify(joined.roundId)}},"questionnaire":${questionnaireText(joined.questionnaire, locale)},"ballot":${JSON.stringify(joined.ballot)}}`;
-	return new Response(body, {
-		headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' }
-	});
+export function joinedReply(joined: Joined, locale: 'nl' | 'en'): ApiReply {
+	return {
+		status: 200,
+		body: `{"round":{"id":${JSON.stringify(joined.roundId)}},"questionnaire":${questionnaireText(joined.questionnaire, locale)},"ballot":${JSON.stringify(joined.ballot)}}`
+	};
 }
