@@ -13,6 +13,11 @@ describe('configuration', () => {
 		expect(cfg.HEAP_GROWTH_PERCENT).toBe(100);
 	});
 
+	it("reads adapter-node's client-address variables for server.js, the header name in lower case", () => {
+		expect(parseConfig({}).XFF_DEPTH).toBe(1);
+		expect(parseConfig({ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '2' })).toMatchObject({ ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: 2 });
+	});
+
 	it('treats empty values as unset', () => {
 		expect(parseConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
 	});
@@ -26,7 +31,9 @@ describe('configuration', () => {
 		['SHUTDOWN_TIMEOUT', '30'],
 		['ORIGIN', 'ftp://example.org'],
 		['PROTOCOL_HEADER', 'x forwarded'],
-		['HEAP_GROWTH_PERCENT', '-1']
+		['HEAP_GROWTH_PERCENT', '-1'],
+		['ADDRESS_HEADER', 'x-forwarded-for, x-real-ip'],
+		['XFF_DEPTH', '0']
 	])('refuses %s=%s with one line naming the variable', (name, value) => {
 		let error: unknown;
 		try {

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { config, ConfigError, type Config } from './config';
 import { startDatabase, stopDatabase } from './db';
 import { DatabaseInUseError, type DatabaseHandle } from './db/client';
-import { log } from './log';
+import { errorFields, log } from './log';
 import { scheduleRetention } from './retention/schedule';
 import { startAutoClose, stopAutoClose } from './rounds/auto-close';
 import { startLive, stopLive } from './rounds/live';
@@ -71,7 +71,7 @@ function registerShutdown(stops: Stop[]) {
 			for (const stop of stops.reverse()) await stop();
 			await stopDatabase();
 		} catch (error) {
-			log.error('shutdown failed', { error: String(error) });
+			log.error('shutdown failed', errorFields(error));
 		}
 	});
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {

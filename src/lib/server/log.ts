@@ -22,3 +22,9 @@ export const log = {
 	warn: (message: string, fields?: Fields) => write('warn', message, fields),
 	error: (message: string, fields?: Fields) => write('error', message, fields)
 };
+
+/** An error as log fields: its message, and the driver's code (`57P01`, `ECONNREFUSED`) when it has one. */
+export function errorFields(error: unknown): Fields {
+	const code = (error as { code?: unknown } | null)?.code;
+	return { error: String(error), code: typeof code === 'string' ? code : undefined };
+}

@@ -1,10 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { MAX_BODY_BYTES, type ApiReply, type Endpoint } from './respond';
+import { MAX_BODY_BYTES, apiReplyHeaders, type ApiReply, type Endpoint } from './respond';
 
-/** Response headers of every reply of the student API, on either transport. */
-export const apiReplyHeaders = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } as const;
-
-export function toResponse(reply: ApiReply): Response {
+function toResponse(reply: ApiReply): Response {
 	// With a length, adapter-node sends the body in one write instead of chunked.
 	return new Response(reply.body, { status: reply.status, headers: { ...apiReplyHeaders, 'Content-Length': String(Buffer.byteLength(reply.body)) } });
 }

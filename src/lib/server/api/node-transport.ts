@@ -2,9 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { config } from '../config';
 import { isSecureNodeRequest } from '../http/secure-request';
 import { securityHeaderValues, strictTransportSecurity } from '../http/security-headers';
-import { log } from '../log';
-import { apiReplyHeaders } from './kit-transport';
-import { MAX_BODY_BYTES, type ApiReply, type Endpoint } from './respond';
+import { errorFields, log } from '../log';
+import { MAX_BODY_BYTES, apiReplyHeaders, type ApiReply, type Endpoint } from './respond';
 import { studentEndpoints } from './student-endpoints';
 
 /**
@@ -29,7 +28,7 @@ async function serve(endpoint: Endpoint, route: string, req: IncomingMessage, re
 	try {
 		reply = await endpoint({ body: await readBody(req), acceptLanguage: req.headers['accept-language'] ?? null, clientAddress: () => clientAddress(req) });
 	} catch (error) {
-		log.error('student API request failed', { route, error: String(error) });
+		log.error('student API request failed', { route, ...errorFields(error) });
 		reply = { status: 500, body: '{"error":{"code":"internal","message":"Internal Error"}}' };
 	}
 	if (res.destroyed) return;

@@ -17,6 +17,9 @@ export type ApiRequest = {
 
 export type Endpoint = (request: ApiRequest) => Promise<ApiReply>;
 
+/** Response headers of every reply of the student API, on either transport. */
+export const apiReplyHeaders = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } as const;
+
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Picks the answer language of an API request from Accept-Language: English if preferred, else Dutch. */

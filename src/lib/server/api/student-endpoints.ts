@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isJoinCode, normaliseJoinCode } from '$lib/join-code';
 import { m } from '$lib/paraglide/messages';
 import { database } from '../db';
-import { log } from '../log';
+import { errorFields, log } from '../log';
 import { allowJoin } from '../rounds/join-limit';
 import * as studentFlow from '../rounds/student-flow';
 import { issueBallot, serverWriter } from '../rounds/writer';
@@ -50,7 +50,7 @@ export async function answers(request: ApiRequest): Promise<ApiReply> {
 	try {
 		result = await studentFlow.submit(database(), serverWriter(), parsed.data.ballot, parsed.data.answers);
 	} catch (error) {
-		log.error('submission batch failed', { error: String(error) });
+		log.error('submission batch failed', errorFields(error));
 		return refuse('unavailable', locale);
 	}
 	return result.ok ? counted : refuse(result.refusal, locale);

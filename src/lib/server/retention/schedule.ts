@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import { log } from '../log';
+import { errorFields, log } from '../log';
 import { runRetention, type RetentionSettings } from './index';
 
 const FIRST_RUN_DELAY_MS = 60_000;
@@ -18,7 +18,7 @@ export function scheduleRetention(db: Database, cfg: RetentionSettings): () => v
 			// Counts only: nothing about who was deleted reaches the log.
 			log.info('retention run', { ...(await runRetention(db, cfg)) });
 		} catch (error) {
-			log.error('retention run failed', { error: String(error) });
+			log.error('retention run failed', errorFields(error));
 		}
 	};
 	const first = setTimeout(() => {

@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import { log } from '../log';
+import { errorFields, log } from '../log';
 import * as rounds from './rounds';
 
 const INTERVAL_MS = 15_000;
@@ -23,7 +23,7 @@ export function startAutoClose(db: Database): void {
 			const closed = await rounds.closeDue(db);
 			if (closed.length > 0) log.info('rounds auto-closed', { count: closed.length });
 		} catch (error) {
-			log.error('auto-close failed', { error: String(error) });
+			log.error('auto-close failed', errorFields(error));
 		} finally {
 			running = false;
 		}

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../db/client';
-import { log } from '../log';
+import { errorFields, log } from '../log';
 import { TALLY_CHANNEL } from './batch-writer';
 
 /**
@@ -57,7 +57,7 @@ export function stopLive(): Promise<void> {
 		try {
 			await listening?.();
 		} catch (error) {
-			log.warn('live counts: unlisten failed', { error: String(error) });
+			log.warn('live counts: unlisten failed', errorFields(error));
 		}
 	})();
 	return stopping;
