@@ -9,9 +9,9 @@ import { studentEndpoints } from './student-endpoints';
 /**
  * The student API served straight from Node's request, before SvelteKit turns it into a
  * Request: that conversion, the Response written back and SvelteKit's per-request context
- * took half of the server's CPU per submission (docs/performance.md). Only JSON posts to the
- * two endpoints come here; anything else (a form post, a wrong method, a trailing slash) goes
- * to SvelteKit, which answers it as before, CSRF check included.
+ * took about two thirds of the server's CPU per submission (docs/performance.md). Only JSON
+ * posts to the two endpoints come here; anything else (a form post, a wrong method, a
+ * trailing slash) goes to SvelteKit, which answers it as before, CSRF check included.
  */
 export function serveOverNode(req: IncomingMessage, res: ServerResponse): boolean {
 	if (req.method !== 'POST' || !req.headers['content-type']?.startsWith('application/json')) return false;
@@ -77,7 +77,7 @@ function clientAddress(req: IncomingMessage): string {
  * The production server (server.js) is not part of SvelteKit's bundle, so it finds this
  * transport here once SvelteKit's init has run; under `vite dev` nothing looks for it.
  */
-export const nodeTransportKey = Symbol.for('lesspiegel.serveOverNode');
+const nodeTransportKey = Symbol.for('lesspiegel.serveOverNode');
 
 export function exposeNodeTransport(): void {
 	(globalThis as Record<symbol, unknown>)[nodeTransportKey] = serveOverNode;
