@@ -63,8 +63,9 @@ function limitHeapGrowth(percent: number) {
 }
 
 function registerShutdown(stops: Stop[]) {
-	// adapter-node stops accepting and drains in-flight requests on SIGTERM/SIGINT, then
-	// emits `sveltekit:shutdown`; an open PGlite would otherwise keep the process alive.
+	// server.js (like adapter-node's own server) stops accepting and drains in-flight requests
+	// on SIGTERM/SIGINT, then emits `sveltekit:shutdown`; an open PGlite would otherwise keep
+	// the process alive.
 	process.once('sveltekit:shutdown', async (reason: string) => {
 		log.info('shutting down', { reason });
 		try {
