@@ -14,7 +14,10 @@ import { handler } from './build/handler.js';
 const serveOverNode = /** @type {any} */ (globalThis)[Symbol.for('lesspiegel.serveOverNode')];
 if (typeof serveOverNode !== 'function') throw new Error('the build did not expose the student API transport');
 
+let draining = false;
 const server = http.createServer((req, res) => {
+	// A keep-alive connection would hold close() open: end each one once its request is done.
+	req.once('close', () => draining && server.closeIdleConnections());
 	if (!serveOverNode(req, res)) handler(req, res, () => res.writeHead(404).end());
 });
 
@@ -22,12 +25,6 @@ const host = process.env.HOST || '0.0.0.0';
 server.listen(Number(process.env.PORT || 3000), host, () => {
 	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	console.log(`Listening on http://${host}:${port}`);
-});
-
-let draining = false;
-server.on('request', (/** @type {http.IncomingMessage} */ req) => {
-	// A keep-alive connection would hold close() open: end each one once its request is done.
-	req.once('close', () => draining && server.closeIdleConnections());
 });
 
 /** @param {NodeJS.Signals} reason */

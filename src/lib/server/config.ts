@@ -20,7 +20,7 @@ const schema = z.object({
 	HOST: z.string().min(1).default('0.0.0.0'),
 	// adapter-node's own variables, validated here so a typo stops the server with a clear line.
 	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
-	PROTOCOL_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').optional(),
+	PROTOCOL_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').toLowerCase().optional(),
 	ADDRESS_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').toLowerCase().optional(),
 	XFF_DEPTH: z.coerce.number().int().min(1).max(20).default(1),
 	DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

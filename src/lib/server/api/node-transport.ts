@@ -22,6 +22,10 @@ export function serveOverNode(req: IncomingMessage, res: ServerResponse): boolea
 	return true;
 }
 
+/** Built once: they are the same for every reply. */
+const replyHeaders = { ...apiReplyHeaders, ...securityHeaderValues };
+const secureReplyHeaders = { ...replyHeaders, 'Strict-Transport-Security': strictTransportSecurity };
+
 async function serve(endpoint: Endpoint, route: string, req: IncomingMessage, res: ServerResponse) {
 	const started = performance.now();
 	let reply: ApiReply;
@@ -32,12 +36,8 @@ async function serve(endpoint: Endpoint, route: string, req: IncomingMessage, re
 		reply = { status: 500, body: '{"error":{"code":"internal","message":"Internal Error"}}' };
 	}
 	if (res.destroyed) return;
-	res.writeHead(reply.status, {
-		...apiReplyHeaders,
-		...securityHeaderValues,
-		...(isSecureNodeRequest(req.headers) && { 'Strict-Transport-Security': strictTransportSecurity }),
-		'Content-Length': Buffer.byteLength(reply.body)
-	});
+	res.setHeader('Content-Length', Buffer.byteLength(reply.body));
+	res.writeHead(reply.status, isSecureNodeRequest(req.headers) ? secureReplyHeaders : replyHeaders);
 	res.end(reply.body);
 	log.debug('request', { method: 'POST', route, status: reply.status, ms: Math.round(performance.now() - started) });
 }

@@ -15,5 +15,5 @@ export function isSecureRequest(event: Pick<RequestEvent, 'url'>): boolean {
 export function isSecureNodeRequest(headers: IncomingHttpHeaders): boolean {
 	const cfg = config();
 	if (cfg.ORIGIN) return cfg.ORIGIN.startsWith('https:');
-	return cfg.PROTOCOL_HEADER !== undefined && headers[cfg.PROTOCOL_HEADER.toLowerCase()] === 'https';
+	return cfg.PROTOCOL_HEADER !== undefined && headers[cfg.PROTOCOL_HEADER] === 'https';
 }
