@@ -7,8 +7,16 @@
 // and HEADERS_TIMEOUT are not offered.
 import http from 'node:http';
 import process from 'node:process';
+
+// Without ORIGIN, adapter-node takes the origin from the request's Host header and assumes
+// https: form posts over plain http would fail SvelteKit's CSRF check, and any client could
+// choose the origin. This is also the default of config.ts, which builds every link from it
+// (and refuses PROTOCOL_HEADER without ORIGIN).
+// A bad PORT is left alone, for the init hook to name (adapter-node would stop on the ORIGIN).
+const port = process.env.PORT || '3000';
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER && /^\d+$/.test(port)) process.env.ORIGIN = `http://localhost:${port}`;
 // Importing the handler runs SvelteKit's init hook: configuration, database, migrations.
-import { handler } from './build/handler.js';
+const { handler } = await import('./build/handler.js');
 
 /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => boolean} */
 const serveOverNode = /** @type {any} */ (globalThis)[Symbol.for('lesspiegel.serveOverNode')];
@@ -22,7 +30,7 @@ const server = http.createServer((req, res) => {
 });
 
 const host = process.env.HOST || '0.0.0.0';
-server.listen(Number(process.env.PORT || 3000), host, () => {
+server.listen(Number(port), host, () => {
 	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	console.log(`Listening on http://${host}:${port}`);
 });

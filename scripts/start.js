@@ -7,12 +7,7 @@ if (!buildIfStale()) {
 	process.exit(1);
 }
 
-const port = process.env.PORT || '3000';
-// Without ORIGIN, adapter-node assumes https and SvelteKit's CSRF check refuses every form
-// post made over plain http. Behind a TLS proxy, set ORIGIN (or PROTOCOL_HEADER) yourself.
-if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
-	process.env.ORIGIN = `http://localhost:${port}`;
-}
 process.chdir(root);
+// server.js sets ORIGIN to http://localhost:$PORT when it is unset.
 await import(serverEntry);
-console.log(`LesSpiegel is running at ${process.env.ORIGIN ?? `http://localhost:${port}`}/`);
+console.log(`LesSpiegel is running at ${process.env.ORIGIN}/`);

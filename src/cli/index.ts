@@ -87,7 +87,7 @@ const commands: Record<string, Command> = {
 		flags: ['force-new-school'],
 		async prepare(_options, flags) {
 			const cfg = config();
-			const origin = cfg.ORIGIN ?? `http://localhost:${cfg.PORT}`;
+			const origin = cfg.ORIGIN;
 			return async (db) => {
 				const result = await seedDemo(db, {
 					forceNewSchool: flags['force-new-school'],

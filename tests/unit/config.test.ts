@@ -18,6 +18,12 @@ describe('configuration', () => {
 		expect(parseConfig({ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '2' })).toMatchObject({ ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: 2 });
 	});
 
+	it('has one public origin: ORIGIN as an origin, or the address npm start serves', () => {
+		expect(parseConfig({}).ORIGIN).toBe('http://localhost:3000');
+		expect(parseConfig({ PORT: '8080' }).ORIGIN).toBe('http://localhost:8080');
+		expect(parseConfig({ ORIGIN: 'https://LessPiegel.School.nl/' }).ORIGIN).toBe('https://lesspiegel.school.nl');
+	});
+
 	it('treats empty values as unset', () => {
 		expect(parseConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
 	});
@@ -30,7 +36,9 @@ describe('configuration', () => {
 		['DB_POOL_SIZE', '0'],
 		['SHUTDOWN_TIMEOUT', '30'],
 		['ORIGIN', 'ftp://example.org'],
-		['PROTOCOL_HEADER', 'x forwarded'],
+		['ORIGIN', 'https://lesspiegel.school.nl/app'],
+		['ORIGIN', 'https://lesspiegel.school.nl/?x=1'],
+		['PROTOCOL_HEADER', 'x-forwarded-proto'],
 		['HEAP_GROWTH_PERCENT', '-1'],
 		['ADDRESS_HEADER', 'x-forwarded-for, x-real-ip'],
 		['XFF_DEPTH', '0']

@@ -19,8 +19,13 @@ const schema = z.object({
 	PORT: port.default(3000),
 	HOST: z.string().min(1).default('0.0.0.0'),
 	// adapter-node's own variables, validated here so a typo stops the server with a clear line.
-	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
-	PROTOCOL_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').toLowerCase().optional(),
+	// ORIGIN is the one public address: every link the server builds (join URL, QR code, mails)
+	// and every redirect check uses it, never the request's Host or X-Forwarded-Host.
+	ORIGIN: z
+		.url({ protocol: /^https?$/ })
+		.refine((value) => URL.canParse(value) && new URL(value).href === `${new URL(value).origin}/`, 'must be an origin only, e.g. https://lesspiegel.school.nl')
+		.transform((value) => new URL(value).origin)
+		.optional(),
 	ADDRESS_HEADER: z.string().regex(/^[a-z0-9-]+$/i, 'must be a header name').toLowerCase().optional(),
 	XFF_DEPTH: z.coerce.number().int().min(1).max(20).default(1),
 	DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -57,7 +62,8 @@ const schema = z.object({
 	MAIL_FROM: z.email('must be an e-mail address').default('noreply@lesspiegel.invalid')
 });
 
-export type Config = z.infer<typeof schema>;
+/** ORIGIN is always set once parsed: unset, it is the address `npm start` and server.js serve. */
+export type Config = z.infer<typeof schema> & { ORIGIN: string };
 
 /** URLs that may carry a password: never echoed in an error. */
 const secret = new Set(['DATABASE_URL', 'SMTP_URL']);
@@ -69,11 +75,29 @@ function withoutEmpty(env: Record<string, string | undefined>) {
 	return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 }
 
+/** The origin server.js and `npm start` serve when ORIGIN is unset. */
+function defaultOrigin(port: number): string {
+	return `http://localhost:${port}`;
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
-	const result = schema.safeParse(withoutEmpty(env));
+	const given = withoutEmpty(env);
+	// adapter-node would take the origin from this header and the request's Host, which any
+	// client sets: links and redirects built from it could point anywhere.
+	if (given.PROTOCOL_HEADER !== undefined && given.ORIGIN === undefined) {
+		throw new ConfigError(
+			`Invalid configuration: PROTOCOL_HEADER=${JSON.stringify(given.PROTOCOL_HEADER)}: not read; set ORIGIN to the public address instead, e.g. ORIGIN=https://lesspiegel.school.nl`
+		);
+	}
+	const result = schema.safeParse(given);
 	if (result.success) {
 		const c = result.data;
-		return { ...c, DATA_DIR: path.resolve(c.DATA_DIR), MIGRATIONS_DIR: path.resolve(c.MIGRATIONS_DIR) };
+		return {
+			...c,
+			ORIGIN: c.ORIGIN ?? defaultOrigin(c.PORT),
+			DATA_DIR: path.resolve(c.DATA_DIR),
+			MIGRATIONS_DIR: path.resolve(c.MIGRATIONS_DIR)
+		};
 	}
 	const issue = result.error.issues[0]!;
 	const name = String(issue.path[0]);

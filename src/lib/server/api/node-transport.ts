@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { config } from '../config';
-import { isSecureNodeRequest } from '../http/secure-request';
+import { servedOverHttps } from '../http/secure-request';
 import { securityHeaderValues, strictTransportSecurity } from '../http/security-headers';
 import { errorFields, log } from '../log';
 import { MAX_BODY_BYTES, apiReplyHeaders, type ApiReply, type Endpoint } from './respond';
@@ -37,7 +37,7 @@ async function serve(endpoint: Endpoint, route: string, req: IncomingMessage, re
 	}
 	if (res.destroyed) return;
 	res.setHeader('Content-Length', Buffer.byteLength(reply.body));
-	res.writeHead(reply.status, isSecureNodeRequest(req.headers) ? secureReplyHeaders : replyHeaders);
+	res.writeHead(reply.status, servedOverHttps() ? secureReplyHeaders : replyHeaders);
 	res.end(reply.body);
 	log.debug('request', { method: 'POST', route, status: reply.status, ms: Math.round(performance.now() - started) });
 }

@@ -1,5 +1,5 @@
 import type { Handle } from '@sveltejs/kit';
-import { isSecureRequest } from './secure-request';
+import { servedOverHttps } from './secure-request';
 
 /**
  * Headers every response gets, also those of the student API's Node fast path. The
@@ -25,6 +25,6 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
 	for (const [name, value] of Object.entries(securityHeaderValues)) headers.set(name, value);
-	if (isSecureRequest(event)) headers.set('Strict-Transport-Security', strictTransportSecurity);
+	if (servedOverHttps()) headers.set('Strict-Transport-Security', strictTransportSecurity);
 	return response;
 };

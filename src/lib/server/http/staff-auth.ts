@@ -7,7 +7,7 @@ import { validateSessionToken } from '../auth/sessions';
 import { database } from '../db';
 import * as memberships from '../org/memberships';
 import { localizeHref } from '$lib/paraglide/runtime';
-import { isSecureRequest } from './secure-request';
+import { servedOverHttps } from './secure-request';
 
 /**
  * Staff routes live in the `(staff)` route group, split by what they need:
@@ -24,7 +24,7 @@ export function staffArea(routeId: string | null): 'public' | 'pending' | 'app' 
 }
 
 async function loadSession(event: RequestEvent): Promise<Pick<App.Locals, 'user' | 'session'>> {
-	const secure = isSecureRequest(event);
+	const secure = servedOverHttps();
 	const token = event.cookies.get(sessionCookieName(secure));
 	if (!token) return { user: null, session: null };
 	const db = database();

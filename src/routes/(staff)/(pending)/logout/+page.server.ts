@@ -4,7 +4,7 @@ import { deleteSessionCookie } from '$lib/server/auth/session-cookie';
 import { invalidateSession } from '$lib/server/auth/sessions';
 import { database } from '$lib/server/db';
 import * as securityLog from '$lib/server/security-log';
-import { isSecureRequest } from '$lib/server/http/secure-request';
+import { servedOverHttps } from '$lib/server/http/secure-request';
 import { staffIp } from '$lib/server/http/staff-login';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,7 +17,7 @@ export const actions: Actions = {
 			await invalidateSession(database(), session.id);
 			await securityLog.record(database(), { event: 'logout', userId: user.id, ip: staffIp(event) });
 		}
-		deleteSessionCookie(event.cookies, isSecureRequest(event));
+		deleteSessionCookie(event.cookies, servedOverHttps());
 		redirect(303, localizeHref('/login'));
 	}
 };

@@ -26,7 +26,7 @@ export const actions: Actions = {
 		if (parsed.errors) return fail(400, { email: String(form.get('email') ?? ''), errors: parsed.errors, rateLimited: false });
 		if (mail.isConfigured()) {
 			const { email } = parsed.data;
-			const link = await passwordResets.createForEmail(database(), email, event.url.origin);
+			const link = await passwordResets.createForEmail(database(), email, config().ORIGIN);
 			// Not awaited: the answer must not take longer when the address has an account.
 			if (link) void mail.send(mail.passwordResetMail({ to: email, link, minutes: config().PASSWORD_RESET_TTL_MINUTES }));
 		}

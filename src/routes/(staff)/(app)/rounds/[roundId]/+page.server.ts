@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
+import { config } from '$lib/server/config';
 import { database } from '$lib/server/db';
 import type { Actor } from '$lib/server/policy';
 import { canRun, canWatch } from '$lib/server/rounds/access';
@@ -13,10 +14,11 @@ async function watchedRound(actor: Actor, roundId: string) {
 	return round;
 }
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const round = await watchedRound(locals.user!, params.roundId);
 	// A TAN-only round is joined by typing the printed code on the home page, not by its join code.
-	const joinUrl = round.tanOnly ? `${url.origin}/` : `${url.origin}/r/${round.joinCode}`;
+	const origin = config().ORIGIN;
+	const joinUrl = round.tanOnly ? `${origin}/` : `${origin}/r/${round.joinCode}`;
 	return {
 		round: {
 			id: round.id,

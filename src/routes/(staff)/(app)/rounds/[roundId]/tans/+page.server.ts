@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
+import { config } from '$lib/server/config';
 import { database } from '$lib/server/db';
 import { parseForm } from '$lib/server/http/form';
 import type { Actor } from '$lib/server/policy';
@@ -26,7 +27,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		group: { id: round.groupId, name: round.groupName },
 		suggestedCount: Number.isInteger(suggested) && suggested >= 1 && suggested <= manage.MAX_TANS ? suggested : Math.min(round.cap ?? 30, manage.MAX_TANS),
 		maxCount: manage.MAX_TANS,
-		homeUrl: `${url.origin}/`
+		homeUrl: `${config().ORIGIN}/`
 	};
 };
 

@@ -36,7 +36,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 };
 
 export const actions: Actions = {
-	invite: async ({ locals, params, request, url }) => {
+	invite: async ({ locals, params, request }) => {
 		const actor = locals.user!;
 		const { schoolId } = params;
 		if (!can(actor, 'staff.invite', { schoolId })) error(404, 'Not found');
@@ -49,7 +49,7 @@ export const actions: Actions = {
 		const db = database();
 		const school = await schools.find(db, schoolId);
 		if (!school) error(404, 'Not found');
-		const link = await invitations.create(db, { email, schoolId, role, inviterId: actor.id, origin: url.origin });
+		const link = await invitations.create(db, { email, schoolId, role, inviterId: actor.id, origin: config().ORIGIN });
 		const hours = config().INVITATION_TTL_HOURS;
 		const sent = await mail.send(mail.invitationMail({ to: email, schoolName: school.name, role, link, hours }));
 		// The link goes back only to the inviter, and only when no mail carried it.

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { localizeHref } from '$lib/paraglide/runtime';
+import { config } from '$lib/server/config';
 import { database } from '$lib/server/db';
 import { parseForm } from '$lib/server/http/form';
 import * as groups from '$lib/server/org/groups';
@@ -41,7 +42,7 @@ async function runGroup(actor: Actor, groupId: string) {
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const group = await runGroup(locals.user!, params.groupId);
 	const versions = await choices.versionChoices(database(), locals.user!.id, group.schoolId);
-	return { group: { id: group.id, name: group.name }, versions, maxTans: manage.MAX_TANS };
+	return { group: { id: group.id, name: group.name }, versions, maxTans: manage.MAX_TANS, homeUrl: `${config().ORIGIN}/` };
 };
 
 export const actions: Actions = {

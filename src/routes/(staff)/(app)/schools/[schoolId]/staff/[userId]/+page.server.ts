@@ -53,7 +53,7 @@ export const actions: Actions = {
 	reset: async (event) => {
 		const { member } = await target(event);
 		if (member.deactivated) return fail(409, { action: 'reset' as const, failure: 'deactivated' as const });
-		const link = await passwordResets.create(database(), member.id, event.url.origin);
+		const link = await passwordResets.create(database(), member.id, config().ORIGIN);
 		const minutes = config().PASSWORD_RESET_TTL_MINUTES;
 		const sent = await mail.send(mail.passwordResetMail({ to: member.email, link, minutes }));
 		return { action: 'reset' as const, done: true, reset: { minutes, link: sent ? null : link } };
