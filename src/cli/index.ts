@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { BackupError } from '../lib/server/backup/format';
 import { config, ConfigError } from '../lib/server/config';
 import { startDatabase, stopDatabase } from '../lib/server/db';
-import { DatabaseInUseError, type Database } from '../lib/server/db/client';
+import { DatabaseInUseError, type DatabaseHandle } from '../lib/server/db/client';
 import { fields } from '../lib/server/http/form';
 import { runRetention } from '../lib/server/retention';
+import { backup, moveToPostgres, restore } from './backup';
 import { createAdmin, resetPassword } from './commands';
 import { describeDemo, seedDemo } from './demo';
 import { CliError } from './errors';
@@ -27,6 +29,15 @@ Commands:
       Only on a database without staff, unless --force-new-school adds another one.
   retention
       Deletes what the retention periods say must go, once, and prints the counts.
+  backup --to FILE
+      Writes the whole database to FILE (gzip, readable by its owner only). On PostgreSQL
+      it may run while the servers do: it reads one consistent moment.
+  restore --from FILE [--force]
+      Replaces the database's contents with the backup in FILE. Refused on a database that
+      holds anything, unless --force; a file that is cut off or damaged changes nothing.
+  move-to-postgres [--force]
+      Copies the embedded database (DATA_DIR) into the PostgreSQL database named by
+      TARGET_DATABASE_URL; then start the server with DATABASE_URL set to it.
   help
       Shows this text.
 
@@ -42,13 +53,18 @@ interface Command {
 	options: string[];
 	/** Options without a value. */
 	flags?: string[];
-	prepare(options: Options, flags: Flags): Promise<(db: Database) => Promise<string>>;
+	prepare(options: Options, flags: Flags): Promise<(handle: DatabaseHandle) => Promise<string>>;
 }
 
 const email = (value: string | undefined) => {
 	const parsed = fields.email.safeParse(value ?? '');
 	if (!parsed.success) throw new CliError(value ? `Not an e-mail address: ${value}` : 'Missing --email.', 2);
 	return parsed.data;
+};
+
+const required = (value: string | undefined, option: string) => {
+	if (!value) throw new CliError(`Missing ${option}.`, 2);
+	return value;
 };
 
 const commands: Record<string, Command> = {
@@ -65,7 +81,7 @@ const commands: Record<string, Command> = {
 			if (schoolId !== undefined && !z.uuid().safeParse(schoolId).success) throw new CliError(`Not a school id: ${schoolId}`, 2);
 			const input = { email: address, firstName: o['first-name']?.trim(), lastName: o['last-name']?.trim(), schoolName, schoolId };
 			const password = await readNewPassword();
-			return async (db) => {
+			return async ({ db }) => {
 				const school = await createAdmin(db, { ...input, password });
 				return `Created admin ${address} in school "${school.schoolName}" (id ${school.schoolId}); two-step verification is set up at the first login.`;
 			};
@@ -76,7 +92,7 @@ const commands: Record<string, Command> = {
 		async prepare(o) {
 			const address = email(o.email);
 			const password = await readNewPassword();
-			return async (db) => {
+			return async ({ db }) => {
 				await resetPassword(db, address, password);
 				return `New password set for ${address}; all its sessions were ended.`;
 			};
@@ -88,7 +104,7 @@ const commands: Record<string, Command> = {
 		async prepare(_options, flags) {
 			const cfg = config();
 			const origin = cfg.ORIGIN;
-			return async (db) => {
+			return async ({ db }) => {
 				const result = await seedDemo(db, {
 					forceNewSchool: flags['force-new-school'],
 					onProgress: (done, total) => {
@@ -99,10 +115,32 @@ const commands: Record<string, Command> = {
 			};
 		}
 	},
+	backup: {
+		options: ['to'],
+		async prepare(o) {
+			const file = required(o.to, '--to FILE');
+			return (handle) => backup(handle, config(), file);
+		}
+	},
+	restore: {
+		options: ['from'],
+		flags: ['force'],
+		async prepare(o, flags) {
+			const file = required(o.from, '--from FILE');
+			return (handle) => restore(handle, config(), file, flags.force === true);
+		}
+	},
+	'move-to-postgres': {
+		options: [],
+		flags: ['force'],
+		async prepare(_options, flags) {
+			return (handle) => moveToPostgres(handle, config(), flags.force === true);
+		}
+	},
 	retention: {
 		options: [],
 		async prepare() {
-			return async (db) => {
+			return async ({ db }) => {
 				const counts = await runRetention(db, config());
 				return `Deleted: ${Object.entries(counts)
 					.map(([kind, n]) => `${kind} ${n}`)
@@ -146,7 +184,7 @@ async function main(argv: string[]): Promise<void> {
 	const run = await parsed.command.prepare(parsed.options, parsed.flags);
 	const handle = await startDatabase(cfg);
 	try {
-		console.log(await run(handle.db));
+		console.log(await run(handle));
 	} finally {
 		await stopDatabase();
 	}
@@ -154,7 +192,7 @@ async function main(argv: string[]): Promise<void> {
 
 /** One line for anything unexpected too: the innermost cause, not a query with its parameters. */
 function describe(error: unknown): string {
-	if (error instanceof CliError || error instanceof ConfigError || error instanceof DatabaseInUseError) return error.message;
+	if (error instanceof CliError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof BackupError) return error.message;
 	let inner = error;
 	while (inner instanceof Error && inner.cause) inner = inner.cause;
 	return `unexpected error: ${String(inner instanceof Error ? inner.message : inner).split('\n')[0]}`;

@@ -9,7 +9,7 @@ import { verifyPassword } from '../../src/lib/server/auth/passwords';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { memberships, schools, securityLog, sessions, users } from '../../src/lib/server/db/schema';
-import { migrationsDir } from '../helpers/test-db';
+import { createPostgresDatabase, migrationsDir } from '../helpers/test-db';
 
 const PASSWORD = 'een lang beheerderswachtwoord';
 const NEW_PASSWORD = 'een nieuw lang wachtwoord';
@@ -89,7 +89,10 @@ describe('command line', () => {
 		[['create-admin', '--email', 'a@school.nl'], 'Give either --school "Name" or --school-id ID.'],
 		[['create-admin', '--email', 'a@school.nl', '--school', 'X', '--colour', 'red'], "create-admin: Unknown option '--colour'"],
 		[['create-admin', '--email', 'a@school.nl', '--school-id', '42'], 'Not a school id: 42'],
-		[['frobnicate'], 'Unknown command "frobnicate"; try "help".']
+		[['frobnicate'], 'Unknown command "frobnicate"; try "help".'],
+		[['backup'], 'Missing --to FILE.'],
+		[['restore', '--to', 'x'], "restore: Unknown option '--to'"],
+		[['move-to-postgres'], 'Set TARGET_DATABASE_URL to the postgres:// URL of the (empty) database to move to.']
 	])('refuses %j with one clear line', async (args, message) => {
 		const result = await cli(args, { LESSPIEGEL_PASSWORD: PASSWORD });
 		expect(result.code).toBe(2);
@@ -122,5 +125,48 @@ describe('command line', () => {
 		const result = await cli(['help']);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('create-admin --email E');
+	});
+
+	it('backs up the embedded database to a file and restores it, refusing a filled database without --force', async () => {
+		expect((await cli(['create-admin', '--email', 'a@school.nl', '--school', 'De Regenboog'], { LESSPIEGEL_PASSWORD: PASSWORD })).code).toBe(0);
+		const file = path.join(dataDir, 'backup.jsonl.gz');
+		const backup = await cli(['backup', '--to', file]);
+		expect(backup).toMatchObject({ code: 0, stderr: '' });
+		expect(backup.stdout).toMatch(/Backed up schools: 1\/1 rows/);
+		expect(backup.stdout).toMatch(new RegExp(`Backup written to ${file}: \\d+ rows in \\d+ tables`));
+
+		const refused = await cli(['restore', '--from', file]);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toMatch(/^lesspiegel: The database is not empty \(.*schools 1.*\): restore --force replaces everything in it\.\n$/);
+		await withDatabase((db) => db.update(schools).set({ name: 'Veranderd' }));
+		const restored = await cli(['restore', '--from', file, '--force']);
+		expect(restored).toMatchObject({ code: 0, stderr: '' });
+		expect(restored.stdout).toContain('Restored ');
+		expect(await withDatabase((db) => db.select({ name: schools.name }).from(schools))).toEqual([{ name: 'De Regenboog' }]);
+
+		const missing = await cli(['restore', '--from', path.join(dataDir, 'nothing.gz')]);
+		expect(missing).toMatchObject({ code: 1, stderr: `lesspiegel: There is no file ${path.join(dataDir, 'nothing.gz')}.\n` });
+	});
+
+	it.skipIf(!process.env.TEST_DATABASE_URL)('moves the embedded database to PostgreSQL with one command', async () => {
+		expect((await cli(['create-admin', '--email', 'a@school.nl', '--school', 'De Regenboog'], { LESSPIEGEL_PASSWORD: PASSWORD })).code).toBe(0);
+		const target = await createPostgresDatabase();
+		try {
+			const moved = await cli(['move-to-postgres'], { TARGET_DATABASE_URL: target.url });
+			expect(moved).toMatchObject({ code: 0, stderr: '' });
+			expect(moved.stdout).toMatch(/Moved \d+ rows in \d+ tables to PostgreSQL/);
+			const server = await openDatabase({ engine: 'postgres', url: target.url, poolSize: 1, migrationsDir });
+			try {
+				expect(await server.db.select({ email: users.email }).from(users)).toEqual([{ email: 'a@school.nl' }]);
+				expect(await server.db.select({ name: schools.name }).from(schools)).toEqual([{ name: 'De Regenboog' }]);
+			} finally {
+				await server.close();
+			}
+			const again = await cli(['move-to-postgres'], { TARGET_DATABASE_URL: target.url });
+			expect(again.code).toBe(1);
+			expect(again.stderr).toMatch(/not empty/);
+		} finally {
+			await target.drop();
+		}
 	});
 });

@@ -14,6 +14,11 @@ const schema = z.object({
 		.string()
 		.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
 		.optional(),
+	// Only for `npm run cli -- move-to-postgres`: the PostgreSQL database to move to.
+	TARGET_DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+		.optional(),
 	DATA_DIR: z.string().min(1).default('./data'),
 	MIGRATIONS_DIR: z.string().min(1).default('./drizzle'),
 	PORT: port.default(3000),
@@ -66,7 +71,7 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & { ORIGIN: string };
 
 /** URLs that may carry a password: never echoed in an error. */
-const secret = new Set(['DATABASE_URL', 'SMTP_URL']);
+const secret = new Set(['DATABASE_URL', 'TARGET_DATABASE_URL', 'SMTP_URL']);
 
 export class ConfigError extends Error {}
 

@@ -21,6 +21,8 @@ export interface DatabaseHandle {
 	ping(timeoutMs?: number): Promise<boolean>;
 	/** LISTEN on `channel` (a plain lower-case name); resolves once listening, to the function that stops it. */
 	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	/** Applies the migrations of `migrationsDir` not yet applied (openDatabase does it for the app's own). */
+	migrate(migrationsDir: string): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -38,16 +40,13 @@ const MIGRATION_LOCK_ID = 7_305_919_114;
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
 	const handle = options.engine === 'postgres' ? openPostgres(options) : await openPglite(options);
 	try {
-		await handle.migrate();
+		await handle.migrate(options.migrationsDir);
 	} catch (error) {
 		await handle.close();
 		throw error;
 	}
-	const { migrate: _migrate, ...rest } = handle;
-	return rest;
+	return handle;
 }
-
-type Opened = DatabaseHandle & { migrate(): Promise<void> };
 
 /**
  * How long a pooled connection waits before connecting again after a failed attempt:
@@ -60,7 +59,7 @@ function reconnectDelaySeconds(failures: number): number {
 	return (0.5 + Math.random() / 2) * Math.min(3 ** failures / 100, 1);
 }
 
-function openPostgres(options: { url: string; poolSize?: number; migrationsDir: string }): Opened {
+function openPostgres(options: { url: string; poolSize?: number }): DatabaseHandle {
 	const client = postgres(options.url, {
 		max: options.poolSize ?? 10,
 		connect_timeout: 5,
@@ -75,25 +74,24 @@ function openPostgres(options: { url: string; poolSize?: number; migrationsDir: 
 		// postgres.js listens on a connection of its own and re-listens after a reconnect.
 		listen: async (channel, onPayload) => (await client.listen(channel, onPayload)).unlisten,
 		close: () => client.end({ timeout: 5 }),
-		async migrate() {
+		async migrate(migrationsFolder) {
 			// Several instances may start at once: one migrates, the others wait and then find
-			// nothing left to do. The lock is held on a reserved connection for the duration.
-			const lockConnection = await client.reserve();
+			// nothing left to do. A client of one connection holds the lock and runs the
+			// migrations, so they work whatever the pool's size (with a pool of one, a reserved
+			// lock connection left none for the migrations).
+			const migrator = postgres(options.url, { max: 1, connect_timeout: 5, onnotice: () => {} });
 			try {
-				await lockConnection`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-				try {
-					await migratePostgres(db, { migrationsFolder: options.migrationsDir });
-				} finally {
-					await lockConnection`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
-				}
+				await migrator`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+				await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
+				await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
 			} finally {
-				lockConnection.release();
+				await migrator.end({ timeout: 5 });
 			}
 		}
 	};
 }
 
-async function openPglite(options: { dataDir?: string; template?: Blob; migrationsDir: string }): Promise<Opened> {
+async function openPglite(options: { dataDir?: string; template?: Blob }): Promise<DatabaseHandle> {
 	const release = options.dataDir ? await lockFolder(options.dataDir) : async () => {};
 	let client: PGlite;
 	try {
@@ -123,7 +121,7 @@ async function openPglite(options: { dataDir?: string; template?: Blob; migratio
 			}
 		},
 		// One process owns a PGlite folder (the lock file sees to it), so no migration lock is needed.
-		migrate: () => migratePglite(db, { migrationsFolder: options.migrationsDir })
+		migrate: (migrationsFolder) => migratePglite(db, { migrationsFolder })
 	};
 }
 
