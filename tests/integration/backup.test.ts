@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { backupLines, backupToFile } from '../../src/lib/server/backup/files';
 import { BackupError } from '../../src/lib/server/backup/format';
 import { copyDatabase } from '../../src/lib/server/backup/move';
 import { restoreBackup } from '../../src/lib/server/backup/restore';
+import { runScheduledBackup } from '../../src/lib/server/backup/schedule';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { appliedMigrations, migrationsUpTo, migrationTags } from '../../src/lib/server/db/migration-levels';
 import { schools } from '../../src/lib/server/db/schema';
@@ -108,6 +109,32 @@ describe.each(engines)('backup and restore on %s', (engine) => {
 		lines[0] = JSON.stringify({ ...header, migrations: [...header.migrations, '9999_from_the_future'] });
 		await writeFile(file, gzipSync(lines.join('\n')));
 		await expect(restoreBackup(target, migrationsDir, backupLines(file), { force: true })).rejects.toThrow(/9999_from_the_future.*upgrade this installation first/);
+	});
+});
+
+describe('daily backups by the server', () => {
+	it('writes a dated backup to BACKUP_DIR and keeps the newest BACKUP_KEEP', async () => {
+		const handle = await openTestDatabase('pglite');
+		const dir = path.join(folder, `daily-${Math.random().toString(36).slice(2)}`);
+		try {
+			await handle.db.insert(schools).values({ name: 'Elke dag' });
+			const cfg = { BACKUP_DIR: dir, BACKUP_KEEP: 2, MIGRATIONS_DIR: migrationsDir };
+			const runs = [];
+			for (const day of ['2026-12-01', '2026-12-02', '2026-12-03']) runs.push(await runScheduledBackup(handle, cfg, new Date(`${day}T02:00:00.000Z`)));
+			expect(runs.map((r) => r.removed)).toEqual([0, 0, 1]);
+			await writeFile(path.join(dir, 'notes.txt'), 'not a backup: left alone');
+			expect((await readdir(dir)).sort()).toEqual(['lesspiegel-2026-12-02T02-00-00-000Z.jsonl.gz', 'lesspiegel-2026-12-03T02-00-00-000Z.jsonl.gz', 'notes.txt']);
+			expect((await stat(dir)).mode & 0o777).toBe(0o700);
+			const target = await openTestDatabase('pglite');
+			try {
+				await restoreBackup(target, migrationsDir, backupLines(path.join(dir, runs[2]!.file)), { force: false });
+				expect(await target.db.select({ name: schools.name }).from(schools)).toEqual([{ name: 'Elke dag' }]);
+			} finally {
+				await target.destroy();
+			}
+		} finally {
+			await handle.destroy();
+		}
 	});
 });
 

@@ -60,6 +60,9 @@ const schema = z.object({
 	HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
 	// Joins allowed per IP address per minute (in memory, per instance, never logged).
 	JOIN_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(120),
+	// Daily backups written by the server (backup/schedule.ts); unset: none.
+	BACKUP_DIR: z.string().min(1).optional(),
+	BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(14),
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -101,7 +104,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			...c,
 			ORIGIN: c.ORIGIN ?? defaultOrigin(c.PORT),
 			DATA_DIR: path.resolve(c.DATA_DIR),
-			MIGRATIONS_DIR: path.resolve(c.MIGRATIONS_DIR)
+			MIGRATIONS_DIR: path.resolve(c.MIGRATIONS_DIR),
+			BACKUP_DIR: c.BACKUP_DIR && path.resolve(c.BACKUP_DIR)
 		};
 	}
 	const issue = result.error.issues[0]!;

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { scheduleBackups } from './backup/schedule';
 import { config, ConfigError, type Config } from './config';
 import { startDatabase, stopDatabase } from './db';
 import { DatabaseInUseError, type DatabaseHandle } from './db/client';
@@ -39,7 +40,7 @@ export async function startServer(): Promise<void> {
 	}
 	const { db, engine } = handle;
 	log.info('database ready', { engine });
-	const stops: Stop[] = [scheduleRetention(db, cfg)];
+	const stops: Stop[] = [scheduleRetention(db, cfg), scheduleBackups(handle, cfg)];
 	startWriters(db, cfg);
 	stops.push(stopWriters);
 	// Live counts arrive by LISTEN/NOTIFY, so a projector on one instance sees answers sent

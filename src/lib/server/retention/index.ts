@@ -18,13 +18,13 @@ export type RetentionSettings = Pick<
 	'SECURITY_LOG_RETENTION_DAYS' | 'DEACTIVATED_ACCOUNT_RETENTION_DAYS' | 'SESSION_ABSOLUTE_HOURS' | 'SESSION_IDLE_MINUTES'
 >;
 
-export interface RetentionCounts {
+export type RetentionCounts = {
 	securityLogEntries: number;
 	deactivatedAccounts: number;
 	sessions: number;
 	invitations: number;
 	passwordResets: number;
-}
+};
 
 const DAY_MS = 86_400_000;
 
