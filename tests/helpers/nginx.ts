@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './server';
+import { untilListening } from './wait-for-port';
 
 /**
  * Debian's nginx as a reverse proxy on a free loopback port, with everything it writes (pid,
@@ -71,21 +71,4 @@ export async function startNginx(http: (port: number, accessLog: string) => stri
 		accessLog: () => readFile(accessLog, 'utf8').catch(() => ''),
 		stop
 	};
-}
-
-async function untilListening(port: number, child: ChildProcess, timeoutMs: number) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
-		const open = await new Promise<boolean>((resolve) => {
-			const socket = net.connect(port, '127.0.0.1', () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.once('error', () => resolve(false));
-		});
-		if (open) return;
-		if (Date.now() > deadline) throw new Error(`port ${port} not open within ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
 }

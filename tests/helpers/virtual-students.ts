@@ -17,8 +17,8 @@ const RETRY_PAUSE_MS = 100;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function post(url: string, body: unknown, headers: Record<string, string>) {
-	return fetch(url, {
+function post(url: string, body: unknown, headers: Record<string, string>, fetcher: typeof fetch) {
+	return fetcher(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', ...headers },
 		body: JSON.stringify(body),
@@ -27,9 +27,9 @@ function post(url: string, body: unknown, headers: Record<string, string>) {
 }
 
 /** One submission of `answers` with `ballot`; `headers` are added to the request. */
-export async function submitAnswers(baseUrl: string, ballot: string, answers: Answers, headers: Record<string, string> = {}): Promise<Heard> {
+export async function submitAnswers(baseUrl: string, ballot: string, answers: Answers, headers: Record<string, string> = {}, fetcher: typeof fetch = fetch): Promise<Heard> {
 	try {
-		const response = await post(`${baseUrl}/api/v1/answers`, { ballot, answers }, headers);
+		const response = await post(`${baseUrl}/api/v1/answers`, { ballot, answers }, headers, fetcher);
 		const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
 		if (response.status === 201) return { kind: 'acknowledged' };
 		if (response.status < 500) return { kind: 'refused', status: response.status, code: body.error?.code ?? '' };
@@ -40,9 +40,9 @@ export async function submitAnswers(baseUrl: string, ballot: string, answers: An
 }
 
 /** Joins with the round's code, trying again while the server cannot answer; the ballot, or undefined after `deadline`. */
-async function join(baseUrl: string, code: string, deadline: number, headers: Record<string, string>): Promise<string | undefined> {
+async function join(baseUrl: string, code: string, deadline: number, headers: Record<string, string>, fetcher: typeof fetch): Promise<string | undefined> {
 	for (; Date.now() < deadline; await pause(RETRY_PAUSE_MS)) {
-		const response = await post(`${baseUrl}/api/v1/join`, { code }, headers).catch(() => undefined);
+		const response = await post(`${baseUrl}/api/v1/join`, { code }, headers, fetcher).catch(() => undefined);
 		if (!response) continue;
 		const body = (await response.json().catch(() => ({}))) as { ballot?: string };
 		if (response.status === 200 && body.ballot) return body.ballot;
@@ -69,6 +69,8 @@ export interface LoadOptions {
 	timeoutMs: number;
 	/** Added to every request (e.g. to steer it through a proxy). */
 	headers?: Record<string, string>;
+	/** Instead of the global fetch (e.g. one that trusts a test CA). */
+	fetch?: typeof fetch;
 }
 
 export interface Load {
@@ -86,12 +88,12 @@ export function startLoad(options: LoadOptions): Load {
 	async function worker() {
 		while (next < options.students && Date.now() < deadline) {
 			const index = next++;
-			const ballot = await join(options.baseUrl, options.joinCode, deadline, options.headers ?? {});
+			const ballot = await join(options.baseUrl, options.joinCode, deadline, options.headers ?? {}, options.fetch ?? fetch);
 			if (!ballot) return;
 			// Students take different times over the questions, so at any moment some have a
 			// ballot and are about to send: a fault always finds submissions in flight.
 			await pause(20 + ((index * 53) % 180));
-			const first = await submitAnswers(options.baseUrl, ballot, options.answers, options.headers);
+			const first = await submitAnswers(options.baseUrl, ballot, options.answers, options.headers, options.fetch);
 			tally[first.kind] += 1;
 			records.push({ ballot, first });
 		}

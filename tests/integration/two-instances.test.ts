@@ -6,6 +6,7 @@ import { createGroup, createQuestionnaireVersion, createSchool, createStaff } fr
 import { nginxUnavailable, startNginx, type RunningNginx } from '../helpers/nginx';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { freePort, startServer, type RunningServer } from '../helpers/server';
+import { watchLive } from '../helpers/live-stream';
 import { startLoad } from '../helpers/virtual-students';
 
 /**
@@ -61,36 +62,6 @@ const proxyConfig = (a: number, b: number) => (port: number, accessLog: string) 
 			add_header X-Upstream $upstream_addr always;
 		}
 	}`;
-
-/** The teacher's live count stream: every `data: {"n": ...}` it sends, as numbers. */
-async function watchLive(url: string, headers: Record<string, string>) {
-	const abort = new AbortController();
-	const response = await fetch(url, { headers, signal: abort.signal });
-	const counts: number[] = [];
-	const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-	const reading = (async () => {
-		let buffer = '';
-		for (;;) {
-			const { value, done } = await reader.read();
-			if (done) return;
-			buffer += value;
-			for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-				const event = buffer.slice(0, end);
-				buffer = buffer.slice(end + 2);
-				const data = /^data: (.*)$/m.exec(event);
-				if (data && !event.startsWith('event:')) counts.push((JSON.parse(data[1]!) as { n: number }).n);
-			}
-		}
-	})().catch(() => {});
-	return {
-		response,
-		counts,
-		async close() {
-			abort.abort();
-			await reading;
-		}
-	};
-}
 
 describe.skipIf(skip)('two instances behind nginx', () => {
 	it('students answering through instance A move the live count on a teacher screen served by instance B', async () => {
