@@ -122,8 +122,10 @@ describe('daily backups by the server', () => {
 			const runs = [];
 			for (const day of ['2026-12-01', '2026-12-02', '2026-12-03']) runs.push(await runScheduledBackup(handle, cfg, new Date(`${day}T02:00:00.000Z`)));
 			expect(runs.map((r) => r.removed)).toEqual([0, 0, 1]);
+			// A second instance on the same folder, or a restart, the same day: one backup a day.
+			expect(await runScheduledBackup(handle, cfg, new Date('2026-12-03T14:00:00.000Z'))).toMatchObject({ skipped: 'exists' });
 			await writeFile(path.join(dir, 'notes.txt'), 'not a backup: left alone');
-			expect((await readdir(dir)).sort()).toEqual(['lesspiegel-2026-12-02T02-00-00-000Z.jsonl.gz', 'lesspiegel-2026-12-03T02-00-00-000Z.jsonl.gz', 'notes.txt']);
+			expect((await readdir(dir)).sort()).toEqual(['lesspiegel-2026-12-02.jsonl.gz', 'lesspiegel-2026-12-03.jsonl.gz', 'notes.txt']);
 			expect((await stat(dir)).mode & 0o777).toBe(0o700);
 			const target = await openTestDatabase('pglite');
 			try {

@@ -70,6 +70,9 @@ const schema = z.object({
 	MAIL_FROM: z.email('must be an e-mail address').default('noreply@lesspiegel.invalid')
 });
 
+/** Every variable the server reads (for .env.example's test). */
+export const configVariables: readonly string[] = Object.keys(schema.shape);
+
 /** ORIGIN is always set once parsed: unset, it is the address `npm start` and server.js serve. */
 export type Config = z.infer<typeof schema> & { ORIGIN: string };
 

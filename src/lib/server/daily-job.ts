@@ -8,7 +8,7 @@ const INTERVAL_MS = 24 * 3_600_000;
  * never names) or that it failed. Timers are unref'd so they never keep the process alive.
  * Returns the function that stops it (on shutdown).
  */
-export function scheduleDaily(name: string, job: () => Promise<Record<string, number | string>>): () => void {
+export function scheduleDaily(name: string, job: () => Promise<Record<string, number | string | undefined>>): () => void {
 	let interval: NodeJS.Timeout | undefined;
 	const run = async () => {
 		try {
