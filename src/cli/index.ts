@@ -6,6 +6,7 @@ import { startDatabase, stopDatabase } from '../lib/server/db';
 import { DatabaseInUseError, type DatabaseHandle } from '../lib/server/db/client';
 import { fields } from '../lib/server/http/form';
 import { runRetention } from '../lib/server/retention';
+import * as securityLog from '../lib/server/security-log';
 import { backup, moveToPostgres, restore } from './backup';
 import { createAdmin, resetPassword } from './commands';
 import { describeDemo, seedDemo } from './demo';
@@ -35,6 +36,9 @@ Commands:
   restore --from FILE [--force]
       Replaces the database's contents with the backup in FILE. Refused on a database that
       holds anything, unless --force; a file that is cut off or damaged changes nothing.
+  security-log --since YYYY-MM-DD
+      Prints every security-log entry since that day (UTC) as JSON lines: time, event,
+      account, acting account, IP address. For a breach report to the school.
   move-to-postgres [--force]
       Copies the embedded database (DATA_DIR) into the PostgreSQL database named by
       TARGET_DATABASE_URL; then start the server with DATABASE_URL set to it.
@@ -53,7 +57,7 @@ interface Command {
 	options: string[];
 	/** Options without a value. */
 	flags?: string[];
-	prepare(options: Options, flags: Flags): Promise<(handle: DatabaseHandle) => Promise<string>>;
+	prepare(options: Options, flags: Flags): Promise<(handle: DatabaseHandle) => Promise<string | void>>;
 }
 
 const email = (value: string | undefined) => {
@@ -137,6 +141,20 @@ const commands: Record<string, Command> = {
 			return (handle) => moveToPostgres(handle, config(), flags.force === true);
 		}
 	},
+	'security-log': {
+		options: ['since'],
+		async prepare(o) {
+			const since = required(o.since, '--since YYYY-MM-DD');
+			const from = /^\d{4}-\d{2}-\d{2}$/.test(since) ? new Date(`${since}T00:00:00Z`) : new Date(Number.NaN);
+			if (Number.isNaN(from.getTime())) throw new CliError(`Not a day (YYYY-MM-DD): ${since}`, 2);
+			return async ({ db }) => {
+				const entries = await securityLog.since(db, from);
+				for (const entry of entries) console.log(JSON.stringify({ ...entry, at: entry.at.toISOString() }));
+				// Standard output stays JSON lines, for a file or jq.
+				console.error(`${entries.length} entries since ${since}.`);
+			};
+		}
+	},
 	retention: {
 		options: [],
 		async prepare() {
@@ -184,7 +202,8 @@ async function main(argv: string[]): Promise<void> {
 	const run = await parsed.command.prepare(parsed.options, parsed.flags);
 	const handle = await startDatabase(cfg);
 	try {
-		console.log(await run(handle));
+		const said = await run(handle);
+		if (said) console.log(said);
 	} finally {
 		await stopDatabase();
 	}

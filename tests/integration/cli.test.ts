@@ -91,6 +91,7 @@ describe('command line', () => {
 		[['create-admin', '--email', 'a@school.nl', '--school-id', '42'], 'Not a school id: 42'],
 		[['frobnicate'], 'Unknown command "frobnicate"; try "help".'],
 		[['backup'], 'Missing --to FILE.'],
+		[['security-log', '--since', 'yesterday'], 'Not a day (YYYY-MM-DD): yesterday'],
 		[['restore', '--to', 'x'], "restore: Unknown option '--to'"],
 		[['move-to-postgres'], 'Set TARGET_DATABASE_URL to the postgres:// URL of the (empty) database to move to.']
 	])('refuses %j with one clear line', async (args, message) => {
@@ -119,6 +120,21 @@ describe('command line', () => {
 				`lesspiegel: The embedded database in ${dataDir} is in use by process ${process.pid} (stop the server first, or set DATABASE_URL)\n`
 			);
 		});
+	});
+
+	it('prints the security log since a day as JSON lines, for a breach report', async () => {
+		expect((await cli(['create-admin', '--email', 'a@school.nl', '--school', 'De Regenboog'], { LESSPIEGEL_PASSWORD: PASSWORD })).code).toBe(0);
+		const [admin] = await withDatabase((db) => db.select({ id: users.id }).from(users));
+		await withDatabase((db) => db.insert(securityLog).values([
+			{ event: 'login_failure', userId: admin!.id, ip: '192.0.2.7', at: new Date('2026-11-30T23:59:00Z') },
+			{ event: 'login_success', userId: admin!.id, ip: '192.0.2.8', at: new Date('2026-12-01T08:00:00Z') }
+		]));
+		const result = await cli(['security-log', '--since', '2026-12-01']);
+		expect(result.code).toBe(0);
+		expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+			{ at: '2026-12-01T08:00:00.000Z', event: 'login_success', email: 'a@school.nl', actorEmail: null, ip: '192.0.2.8' }
+		]);
+		expect(result.stderr).toBe('1 entries since 2026-12-01.\n');
 	});
 
 	it('prints its help', async () => {

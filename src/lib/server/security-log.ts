@@ -1,6 +1,7 @@
-import { desc, eq, inArray, lt } from 'drizzle-orm';
+import { asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from './db/client';
-import { memberships, securityLog, type SecurityEvent } from './db/schema';
+import { memberships, securityLog, users, type SecurityEvent } from './db/schema';
 
 /**
  * The security log: staff login and account events with time and IP, for security and
@@ -44,6 +45,22 @@ export function forSchool(db: Database, schoolId: string, limit = 500) {
 		.where(inArray(securityLog.userId, staffOfSchool))
 		.orderBy(desc(securityLog.at))
 		.limit(limit);
+}
+
+/**
+ * Every entry since `from`, oldest first, with the e-mail addresses of the accounts it is
+ * about: what the school needs to hear after a breach (processor agreement, Art. 10), read
+ * by the operator from the command line.
+ */
+export function since(db: Database, from: Date) {
+	const actor = alias(users, 'actor');
+	return db
+		.select({ at: securityLog.at, event: securityLog.event, email: users.email, actorEmail: actor.email, ip: securityLog.ip })
+		.from(securityLog)
+		.leftJoin(users, eq(users.id, securityLog.userId))
+		.leftJoin(actor, eq(actor.id, securityLog.actorId))
+		.where(gte(securityLog.at, from))
+		.orderBy(asc(securityLog.at), asc(securityLog.id));
 }
 
 /** Deletes entries older than the retention period; returns how many. */
