@@ -8,10 +8,12 @@ ARG NODE_IMAGE=node:20.20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Dependencies first, so a change of the sources does not reinstall them. patch-package runs on
-# install (postinstall) and fixes the PostgreSQL driver (docs/architecture.md).
+# install (postinstall) and fixes the PostgreSQL driver (docs/architecture.md). npm ci refuses
+# the lock file where the registry lacks another platform's optional build (seen on ours), so
+# it falls back to npm install, which keeps to the lock file's versions, as .ci/run does.
 COPY package.json package-lock.json ./
 COPY patches ./patches
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 COPY . .
 RUN npm run build \
 	&& npm prune --omit=dev --no-audit --no-fund
