@@ -9,7 +9,7 @@ declare global {
 		}
 		interface Locals {
 			/** The logged-in staff member on staff routes; always null on student routes. */
-			user: (SessionUser & { memberships: Membership[] }) | null;
+			user: (SessionUser & { memberships: Membership[]; secondFactorRequired: boolean }) | null;
 			session: StaffSession | null;
 		}
 	}

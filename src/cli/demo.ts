@@ -155,7 +155,9 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
 	const { school, staff } = await createSchoolAndStaff(db, await freeSuffix(db));
 	const admin = staff.find((s) => s.role === 'admin')!;
 	const teachers = staff.filter((s) => s.role === 'teacher');
-	const recoveryCodes = await totp.enable(db, admin.id, DEMO_TOTP_KEY, null);
+	const recoveryCodes = await totp.enable(db, admin.id, DEMO_TOTP_KEY, null, null);
+	// School leaders need a second factor too (the school's default); the demo's one shares the key.
+	for (const leader of staff.filter((s) => s.role === 'school_leader')) await totp.enable(db, leader.id, DEMO_TOTP_KEY, null, null);
 	const versions = await schoolQuestionnaires(db, school.id);
 
 	const start = historyStart(now);
@@ -210,7 +212,7 @@ export function describeDemo(result: DemoResult, origin: string): string {
 	const emailWidth = Math.max(...result.logins.map((l) => l.email.length));
 	const nameWidth = Math.max(...result.logins.map((l) => l.name.length));
 	const logins = result.logins.map((l) => {
-		const extra = l.role === 'admin' ? ' (two-step verification, see below)' : l.groups.length ? ` of ${l.groups.join(', ')}` : '';
+		const extra = l.role === 'admin' || l.role === 'school_leader' ? ' (two-step verification, see below)' : l.groups.length ? ` of ${l.groups.join(', ')}` : '';
 		return `  ${l.email.padEnd(emailWidth)}  ${l.name.padEnd(nameWidth)}  ${roleNames[l.role]}${extra}`;
 	});
 	return [
@@ -219,8 +221,8 @@ export function describeDemo(result: DemoResult, origin: string): string {
 		`Log in at ${origin}/login with password ${DEMO_PASSWORD} (the same for all):`,
 		...logins,
 		'',
-		`The admin needs an authenticator app: add the key ${DEMO_TOTP_KEY} (time-based, 6 digits),`,
-		`or use one of these single-use recovery codes: ${result.recoveryCodes.slice(0, 3).join(', ')}.`,
+		`The admin and the school leader need an authenticator app: add the key ${DEMO_TOTP_KEY} (time-based, 6 digits);`,
+		`each code works once. The admin may also use one of these single-use recovery codes: ${result.recoveryCodes.slice(0, 3).join(', ')}.`,
 		'',
 		`Open round of ${result.openRound.groupName}: join code ${result.openRound.joinCode}, ${origin}/r/${result.openRound.joinCode}`,
 		'Start the server with npm start (with the embedded database, only after this command has finished).'

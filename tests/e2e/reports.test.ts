@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { generateTOTP } from '@oslojs/otp';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_TOTP_KEY, seedDemo } from '../../src/cli/demo';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { axeViolations } from './helpers/axe';
+import { freshTotpCode } from './helpers/totp';
 import { launchBrowser, openPhone, type Phone } from './helpers/browser';
 import { screenshot, screenshotDir } from './helpers/screenshot';
 
@@ -44,7 +43,7 @@ async function logIn(email: string): Promise<Phone> {
 	// The demo admin has two-step verification with the demo's public key.
 	await who.page.waitForURL((url) => url.pathname === '/dashboard' || url.pathname === '/login/two-factor', { timeout: 10_000 });
 	if (new URL(who.page.url()).pathname === '/login/two-factor') {
-		await who.page.fill('input[name=code]', generateTOTP(decodeBase32IgnorePadding(DEMO_TOTP_KEY), 30, 6));
+		await who.page.fill('input[name=code]', await freshTotpCode(DEMO_TOTP_KEY));
 		await who.page.locator('main form button[type=submit]').click();
 	}
 	await who.page.waitForURL((url) => url.pathname === '/dashboard', { timeout: 10_000 }).catch(async (e) => {

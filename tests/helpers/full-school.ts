@@ -5,7 +5,8 @@ import * as passwordResets from '../../src/lib/server/auth/password-resets';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db/client';
 import { rowsOf } from '../../src/lib/server/db/rows';
-import { memberships, questions, rounds as roundRows, users } from '../../src/lib/server/db/schema';
+import { memberships, passkeyChallenges, passkeys, questions, rounds as roundRows, ssoAttempts, staffIdentities, users } from '../../src/lib/server/db/schema';
+import * as providers from '../../src/lib/server/sso/providers';
 import * as ballots from '../../src/lib/server/rounds/ballots';
 import * as manage from '../../src/lib/server/rounds/manage';
 import * as rounds from '../../src/lib/server/rounds/rounds';
@@ -18,7 +19,7 @@ import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
 /**
  * The demo school (staff of every role, a year of closed rounds with counters, an open round),
  * plus what the demo leaves out, so that every table holds rows: a session, an invitation, a
- * reset link, a ballot and printed codes of an open TAN round. A test of every table fails
+ * reset link, a ballot, printed codes of an open TAN round, single sign-on and passkey rows. A test of every table fails
  * when a new table is not filled here.
  */
 export async function fillEveryTable(db: Database): Promise<void> {
@@ -43,6 +44,13 @@ export async function fillEveryTable(db: Database): Promise<void> {
 		}))
 	);
 	expect(await applyBatch(db, submissions)).toEqual(['counted', 'counted', 'counted', 'counted', 'counted']);
+	// Single sign-on and passkeys: a provider, a linked account, a sign-in and a passkey challenge under way.
+	const providerId = await providers.add(db, leader!.schoolId, { name: 'Microsoft', issuer: 'https://login.example.test/v2.0', clientId: 'lesspiegel', clientSecret: '', allowedDomains: ['demo.lesspiegel.invalid'] }, leader!.id, null);
+	await db.insert(staffIdentities).values({ providerId, subject: 'subject-of-the-leader', userId: leader!.id });
+	const soon = new Date(Date.now() + 600_000);
+	await db.insert(ssoAttempts).values({ tokenHash: hashToken('sso'), providerId, state: 'state', nonce: 'nonce', codeVerifier: 'verifier', next: '/dashboard', expiresAt: soon });
+	await db.insert(passkeys).values({ id: 'credential-id', userId: leader!.id, publicKey: 'public-key', counter: 0, transports: ['internal'] });
+	await db.insert(passkeyChallenges).values({ tokenHash: hashToken('passkey'), challenge: 'challenge', expiresAt: soon });
 }
 
 /** Every row of every table, as row_to_json text sorted per table: equal snapshots are equal databases. */

@@ -12,6 +12,8 @@ export interface SeededServer<T> {
 	databaseUrl?: string;
 	/** Opens the server's database after the server stopped (PGlite) or beside it (PostgreSQL). */
 	inspect<R>(read: (db: Database) => Promise<R>): Promise<R>;
+	/** `inspect`, then the server runs again (on PGlite a new process, on the same PORT if one was given). */
+	peek<R>(read: (db: Database) => Promise<R>): Promise<R>;
 	destroy(): Promise<void>;
 }
 
@@ -30,12 +32,11 @@ export async function startSeededServer<T>(
 		const dataDir = await mkdtemp(path.join(os.tmpdir(), 'lesspiegel-seeded-'));
 		const handle = await openDatabase({ engine, dataDir, migrationsDir });
 		const seeded = await seed(handle.db).finally(() => handle.close());
-		const server = await startServer({ DATA_DIR: dataDir, ...env });
-		return {
-			server,
+		const seededServer: SeededServer<T> = {
+			server: await startServer({ DATA_DIR: dataDir, ...env }),
 			seed: seeded,
 			async inspect(read) {
-				await server.stop();
+				await seededServer.server.stop();
 				const reopened = await openDatabase({ engine, dataDir, migrationsDir });
 				try {
 					return await read(reopened.db);
@@ -43,11 +44,19 @@ export async function startSeededServer<T>(
 					await reopened.close();
 				}
 			},
+			async peek(read) {
+				try {
+					return await seededServer.inspect(read);
+				} finally {
+					seededServer.server = await startServer({ DATA_DIR: dataDir, ...env });
+				}
+			},
 			async destroy() {
-				await server.stop();
+				await seededServer.server.stop();
 				await rm(dataDir, { recursive: true, force: true });
 			}
 		};
+		return seededServer;
 	}
 	const database = await createPostgresDatabase(postgresServer);
 	const handle = await openDatabase({ engine, url: database.url, poolSize: 2, migrationsDir });
@@ -59,6 +68,7 @@ export async function startSeededServer<T>(
 			seed: seeded,
 			databaseUrl: database.url,
 			inspect: (read) => read(handle.db),
+			peek: (read) => read(handle.db),
 			async destroy() {
 				await server.stop();
 				await handle.close();

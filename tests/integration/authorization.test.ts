@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db/client';
@@ -34,8 +34,11 @@ async function seed(db: Database) {
 		/** The one whom the deactivation probe acts on, so the others stay logged in. */
 		spare: await staff([{ schoolId: school.id, role: 'teacher' }])
 	};
-	// Admins must have a second factor; the session below counts as having passed it.
-	await db.update(users).set({ totpKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }).where(eq(users.id, people.admin.id));
+	// Admins and school leaders must have a second factor; the sessions below count as having passed it.
+	await db
+		.update(users)
+		.set({ totpKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
+		.where(inArray(users.id, [people.admin.id, people.leader.id, people.otherSchoolLeader.id]));
 	const own = await createGroup(db, school.id, { name: 'Groep 7A', teacherIds: [people.teacher.id] });
 	const secret = await createGroup(db, school.id, { name: SECRET_GROUP, teacherIds: [people.otherTeacher.id] });
 	const version = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5' }]);

@@ -13,6 +13,8 @@ const allowedColumns: Record<string, Record<string, string>> = {
 		id: 'key',
 		name: 'the school (controller), not a person',
 		min_group_size: 'k of PRIVACY.md S4',
+		require_sso: 'organisation: staff sign in through the school identity provider',
+		leaders_need_second_factor: 'organisation: sign-in policy',
 		created_at: 'when the school was added; no person'
 	},
 	users: {
@@ -22,6 +24,7 @@ const allowedColumns: Record<string, Record<string, string>> = {
 		last_name: 'staff: last name (optional)',
 		password_hash: 'staff: login data (argon2id)',
 		totp_key: 'staff: login data (second factor)',
+		totp_last_step: 'staff: login data (the last TOTP step used, so a code works once)',
 		deactivated_at: 'staff: needed to delete terminated accounts in time'
 	},
 	sessions: {
@@ -44,6 +47,43 @@ const allowedColumns: Record<string, Record<string, string>> = {
 		expires_at: 'link expiry'
 	},
 	password_resets: { token_hash: 'hash of a single-use link', user_id: 'staff', expires_at: 'link expiry' },
+	identity_providers: {
+		id: 'key',
+		school_id: 'organisation',
+		name: 'label of the sign-in button, no person',
+		issuer: 'the school identity provider (an organisation)',
+		client_id: 'our registration at that provider, no person',
+		client_secret: 'our registration at that provider, encrypted, no person',
+		allowed_domains: 'e-mail domains of the school, no person',
+		created_at: 'when the provider was added; no person'
+	},
+	staff_identities: {
+		provider_id: 'staff login data: which provider',
+		subject: 'staff login data: the provider subject id (issuer + subject)',
+		user_id: 'staff login data'
+	},
+	sso_attempts: {
+		token_hash: 'hash of a single-use sign-in token',
+		provider_id: 'organisation',
+		state: 'protocol value (OIDC state), no person',
+		nonce: 'protocol value (OIDC nonce), no person',
+		code_verifier: 'protocol value (PKCE), no person',
+		next: 'the staff page to return to',
+		expires_at: 'expiry (minutes)'
+	},
+	passkeys: {
+		id: 'staff login data: WebAuthn credential id',
+		user_id: 'staff login data',
+		public_key: 'staff login data: WebAuthn public key',
+		counter: 'staff login data: WebAuthn signature counter',
+		transports: 'staff login data: how the browser reaches the authenticator',
+		created_at: 'staff login data: when the passkey was added'
+	},
+	passkey_challenges: {
+		token_hash: 'hash of a single-use sign-in token',
+		challenge: 'protocol value (WebAuthn challenge), no person',
+		expires_at: 'expiry (minutes)'
+	},
 	security_log: {
 		id: 'key',
 		at: 'staff security data: time',

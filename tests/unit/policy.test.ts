@@ -19,7 +19,8 @@ const allowed: Record<Exclude<Action, 'group.view' | 'school.create'>, StaffRole
 	'groups.view_all': ['admin', 'school_leader', 'care_coordinator'],
 	'groups.manage': ['admin', 'school_leader'],
 	'reports.view_school': ['school_leader', 'care_coordinator'],
-	'security_log.view': ['admin']
+	'security_log.view': ['admin'],
+	'sign_in.manage': ['admin']
 };
 const roles: StaffRole[] = ['admin', 'school_leader', 'care_coordinator', 'teacher'];
 

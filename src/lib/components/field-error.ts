@@ -7,7 +7,11 @@ const messages: Record<string, () => string> = {
 	email: m.error_email,
 	password_too_short: m.error_password_too_short,
 	password_too_long: m.error_password_too_long,
-	password_too_common: m.error_password_too_common
+	password_too_common: m.error_password_too_common,
+	domain: m.error_domain,
+	https_url: m.error_https_url,
+	secret_key_missing: m.error_secret_key_missing,
+	issuer_unreachable: m.error_issuer_unreachable
 };
 
 export function fieldErrorText(code: string | undefined): string | undefined {

@@ -15,7 +15,14 @@ const eventNames: Record<SecurityEvent, () => string> = {
 	account_reactivated: m.account_event_account_reactivated,
 	totp_enabled: m.account_event_totp_enabled,
 	totp_disabled: m.account_event_totp_disabled,
-	recovery_code_used: m.account_event_recovery_code_used
+	recovery_code_used: m.account_event_recovery_code_used,
+	sso_login_success: m.account_event_sso_login_success,
+	sso_login_failure: m.account_event_sso_login_failure,
+	passkey_added: m.account_event_passkey_added,
+	passkey_removed: m.account_event_passkey_removed,
+	passkey_login_success: m.account_event_passkey_login_success,
+	passkey_login_failure: m.account_event_passkey_login_failure,
+	sign_in_settings_changed: m.account_event_sign_in_settings_changed
 };
 
 export function eventName(event: SecurityEvent): string {

@@ -63,6 +63,12 @@ const schema = z.object({
 	// Daily backups written by the server (backup/schedule.ts); unset: none.
 	BACKUP_DIR: z.string().min(1).optional(),
 	BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(14),
+	// Encrypts the client secrets of schools' identity providers (sso/secret-box.ts): 32 random
+	// bytes in base64url, e.g. `openssl rand -base64 32 | tr '+/' '-_' | tr -d '='`.
+	SSO_SECRET_KEY: z
+		.string()
+		.regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url (43 characters)')
+		.optional(),
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -76,8 +82,8 @@ export const configVariables: readonly string[] = Object.keys(schema.shape);
 /** ORIGIN is always set once parsed: unset, it is the address `npm start` and server.js serve. */
 export type Config = z.infer<typeof schema> & { ORIGIN: string };
 
-/** URLs that may carry a password: never echoed in an error. */
-const secret = new Set(['DATABASE_URL', 'TARGET_DATABASE_URL', 'SMTP_URL']);
+/** Values that are or may carry a secret: never echoed in an error. */
+const secret = new Set(['DATABASE_URL', 'TARGET_DATABASE_URL', 'SMTP_URL', 'SSO_SECRET_KEY']);
 
 export class ConfigError extends Error {}
 

@@ -26,6 +26,7 @@ export type Action =
 	| 'group.view'
 	| 'reports.view_school'
 	| 'security_log.view'
+	| 'sign_in.manage'
 	| 'school.create';
 
 export interface Resource {
@@ -45,7 +46,9 @@ const rolesFor: Record<Exclude<Action, 'group.view' | 'school.create'>, StaffRol
 	'groups.view_all': ['admin', 'school_leader', 'care_coordinator'],
 	'groups.manage': ['admin', 'school_leader'],
 	'reports.view_school': ['school_leader', 'care_coordinator'],
-	'security_log.view': ['admin']
+	'security_log.view': ['admin'],
+	// Who may sign in how, and through which provider: as sensitive as the security log.
+	'sign_in.manage': ['admin']
 };
 
 export function rolesIn(actor: Actor, schoolId: string): StaffRole[] {

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { users } from '../db/schema';
 import * as securityLog from '../security-log';
+import { passwordRefused } from '../sso/sign-in-policy';
 import { verifyAgainstNothing, verifyPassword } from './passwords';
 import type { RateLimiter } from './rate-limit';
 
@@ -12,7 +13,7 @@ export interface LoginLimiters {
 
 export type LoginResult =
 	| { ok: true; userId: string; totpRequired: boolean }
-	| { ok: false; reason: 'invalid' | 'rate_limited' };
+	| { ok: false; reason: 'invalid' | 'rate_limited' | 'sso_required' };
 
 export function normaliseEmail(email: string): string {
 	return email.trim().toLowerCase();
@@ -43,6 +44,11 @@ export async function login(
 		return { ok: false, reason: 'invalid' };
 	}
 	limiters.perAccount.reset(email);
+	// Told only to whoever knows the password, so it reveals no account to anyone else.
+	if (await passwordRefused(db, user.id)) {
+		await securityLog.record(db, { event: 'login_failure', userId: user.id, ip: input.ip });
+		return { ok: false, reason: 'sso_required' };
+	}
 	await securityLog.record(db, { event: 'login_success', userId: user.id, ip: input.ip });
 	return { ok: true, userId: user.id, totpRequired: user.totpKey !== null };
 }

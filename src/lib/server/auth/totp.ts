@@ -1,6 +1,6 @@
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from '@oslojs/otp';
+import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding, encodeBase32NoPadding, encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { Database } from '../db/client';
 import { totpRecoveryCodes, users } from '../db/schema';
@@ -27,10 +27,28 @@ export function enrolmentQrSvg(key: string, accountName: string): Promise<string
 	return QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 }
 
-export function verifyCode(key: string, code: string): boolean {
+/** The time step (RFC 6238's counter) whose code this is, within the grace period; null if none. */
+export function matchingStep(key: string, code: string, now = Date.now()): number | null {
 	const digits = code.replace(/\s/g, '');
-	if (!/^\d{6}$/.test(digits)) return false;
-	return verifyTOTPWithGracePeriod(decodeBase32IgnorePadding(key), PERIOD_S, DIGITS, digits, GRACE_S);
+	if (!/^\d{6}$/.test(digits)) return null;
+	const secret = decodeBase32IgnorePadding(key);
+	const first = Math.floor((now - GRACE_S * 1000) / (PERIOD_S * 1000));
+	const last = Math.floor((now + GRACE_S * 1000) / (PERIOD_S * 1000));
+	for (let step = first; step <= last; step++) if (verifyHOTP(secret, BigInt(step), DIGITS, digits)) return step;
+	return null;
+}
+
+/**
+ * Records `step` as used, atomically: true only for the first use of a step later than any
+ * used before, so a code seen over a shoulder or in a proxy log cannot be replayed (ASVS 2.8.4).
+ */
+async function useStep(db: Pick<Database, 'update'>, userId: string, step: number): Promise<boolean> {
+	const used = await db
+		.update(users)
+		.set({ totpLastStep: step })
+		.where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+		.returning({ id: users.id });
+	return used.length === 1;
 }
 
 function newRecoveryCode(): string {
@@ -39,11 +57,14 @@ function newRecoveryCode(): string {
 	return encodeBase32LowerCaseNoPadding(bytes).slice(0, 12);
 }
 
-/** Stores the confirmed key and returns fresh recovery codes, shown to the user once. */
-export async function enable(db: Database, userId: string, key: string, ip: string | null): Promise<string[]> {
+/**
+ * Stores the confirmed key and returns fresh recovery codes, shown to the user once. `step`
+ * is the step of the code that confirmed it, used up with it.
+ */
+export async function enable(db: Database, userId: string, key: string, step: number | null, ip: string | null): Promise<string[]> {
 	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
 	await db.transaction(async (tx) => {
-		await tx.update(users).set({ totpKey: key }).where(eq(users.id, userId));
+		await tx.update(users).set({ totpKey: key, totpLastStep: step }).where(eq(users.id, userId));
 		await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, userId));
 		await tx.insert(totpRecoveryCodes).values(codes.map((code) => ({ userId, codeHash: hashToken(code) })));
 		await securityLog.record(tx, { event: 'totp_enabled', userId, ip });
@@ -53,17 +74,18 @@ export async function enable(db: Database, userId: string, key: string, ip: stri
 
 export async function disable(db: Database, userId: string, ip: string | null): Promise<void> {
 	await db.transaction(async (tx) => {
-		await tx.update(users).set({ totpKey: null }).where(eq(users.id, userId));
+		await tx.update(users).set({ totpKey: null, totpLastStep: null }).where(eq(users.id, userId));
 		await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, userId));
 		await securityLog.record(tx, { event: 'totp_disabled', userId, ip });
 	});
 }
 
-/** Checks a code from the app, or else a recovery code, which is then used up. */
+/** Checks a code from the app, used once only, or else a recovery code, which is then used up. */
 export async function verifySecondFactor(db: Database, userId: string, input: string, ip: string | null): Promise<boolean> {
 	const [user] = await db.select({ totpKey: users.totpKey }).from(users).where(eq(users.id, userId));
 	if (!user?.totpKey) return false;
-	if (verifyCode(user.totpKey, input)) return true;
+	const step = matchingStep(user.totpKey, input);
+	if (step !== null) return useStep(db, userId, step);
 	const used = await db
 		.delete(totpRecoveryCodes)
 		.where(and(eq(totpRecoveryCodes.userId, userId), eq(totpRecoveryCodes.codeHash, hashToken(input.trim().toLowerCase()))))

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	bigserial,
 	boolean,
 	check,
@@ -34,6 +35,10 @@ export const schools = pgTable(
 		id: uuid('id').primaryKey().defaultRandom(),
 		name: text('name').notNull(),
 		minGroupSize: integer('min_group_size').notNull().default(MIN_GROUP_SIZE),
+		/** Staff sign in only through the school's identity provider; admins keep a password (break-glass). */
+		requireSso: boolean('require_sso').notNull().default(false),
+		/** School leaders need a second factor too (ASVS level 2); admins always do. */
+		leadersNeedSecondFactor: boolean('leaders_need_second_factor').notNull().default(true),
 		createdAt: at('created_at').notNull().defaultNow()
 	},
 	(t) => [check('schools_min_group_size_at_least_5', sql`${t.minGroupSize} >= ${sql.raw(String(MIN_GROUP_SIZE))}`)]
@@ -54,6 +59,8 @@ export const users = pgTable(
 		passwordHash: text('password_hash').notNull(),
 		/** Base32 TOTP key, set once the user confirmed an authenticator app. */
 		totpKey: text('totp_key'),
+		/** The last TOTP time step accepted, so that a code cannot be used twice. */
+		totpLastStep: bigint('totp_last_step', { mode: 'number' }),
 		/** Set when deactivated; the retention job deletes the account after the configured period. */
 		deactivatedAt: at('deactivated_at')
 	},
@@ -152,6 +159,78 @@ export const passwordResets = pgTable('password_resets', {
 	expiresAt: at('expires_at').notNull()
 });
 
+/**
+ * An OpenID Connect provider of a school (Entra ID, Google Workspace, SURFconext). The client
+ * secret is stored encrypted with SSO_SECRET_KEY (sso/secret-box.ts), never in the clear.
+ */
+export const identityProviders = pgTable(
+	'identity_providers',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		schoolId: uuid('school_id')
+			.notNull()
+			.references(() => schools.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		issuer: text('issuer').notNull(),
+		clientId: text('client_id').notNull(),
+		clientSecret: text('client_secret'),
+		allowedDomains: text('allowed_domains').array().notNull(),
+		createdAt: at('created_at').notNull().defaultNow()
+	},
+	(t) => [index('identity_providers_school_idx').on(t.schoolId)]
+);
+
+/** Which account a provider's subject signs in to: the only single sign-on data kept (PRIVACY.md). */
+export const staffIdentities = pgTable(
+	'staff_identities',
+	{
+		providerId: uuid('provider_id')
+			.notNull()
+			.references(() => identityProviders.id, { onDelete: 'cascade' }),
+		subject: text('subject').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.providerId, t.subject] }), index('staff_identities_user_idx').on(t.userId)]
+);
+
+/** A sign-in at a provider under way (minutes): the browser holds the token, this its hash. */
+export const ssoAttempts = pgTable('sso_attempts', {
+	tokenHash: text('token_hash').primaryKey(),
+	providerId: uuid('provider_id')
+		.notNull()
+		.references(() => identityProviders.id, { onDelete: 'cascade' }),
+	state: text('state').notNull(),
+	nonce: text('nonce').notNull(),
+	codeVerifier: text('code_verifier').notNull(),
+	next: text('next').notNull(),
+	expiresAt: at('expires_at').notNull()
+});
+
+/** A staff member's passkey (WebAuthn credential): its id and public key, nothing biometric. */
+export const passkeys = pgTable(
+	'passkeys',
+	{
+		id: text('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		publicKey: text('public_key').notNull(),
+		counter: bigint('counter', { mode: 'number' }).notNull(),
+		transports: text('transports').array().notNull(),
+		createdAt: at('created_at').notNull().defaultNow()
+	},
+	(t) => [index('passkeys_user_idx').on(t.userId)]
+);
+
+/** A WebAuthn challenge under way (minutes), for the browser holding the token whose hash this is. */
+export const passkeyChallenges = pgTable('passkey_challenges', {
+	tokenHash: text('token_hash').primaryKey(),
+	challenge: text('challenge').notNull(),
+	expiresAt: at('expires_at').notNull()
+});
+
 export const securityEvents = [
 	'login_success',
 	'login_failure',
@@ -164,7 +243,14 @@ export const securityEvents = [
 	'account_reactivated',
 	'totp_enabled',
 	'totp_disabled',
-	'recovery_code_used'
+	'recovery_code_used',
+	'sso_login_success',
+	'sso_login_failure',
+	'passkey_added',
+	'passkey_removed',
+	'passkey_login_success',
+	'passkey_login_failure',
+	'sign_in_settings_changed'
 ] as const;
 export type SecurityEvent = (typeof securityEvents)[number];
 export const securityEvent = pgEnum('security_event', securityEvents);

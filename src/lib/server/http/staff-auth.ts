@@ -1,5 +1,6 @@
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { redirect } from '@sveltejs/kit';
+import { secondFactorRequired } from '../auth/second-factor-policy';
 import * as setup from '../auth/setup';
 import { sessionLimits } from '../auth/limits';
 import { deleteSessionCookie, sessionCookieName, setSessionCookie } from '../auth/session-cookie';
@@ -34,10 +35,8 @@ async function loadSession(event: RequestEvent): Promise<Pick<App.Locals, 'user'
 		return { user: null, session: null };
 	}
 	setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
-	return {
-		session: result.session,
-		user: { ...result.user, memberships: await memberships.ofUser(db, result.user.id) }
-	};
+	const [roles, secondFactor] = await Promise.all([memberships.ofUser(db, result.user.id), secondFactorRequired(db, result.user.id)]);
+	return { session: result.session, user: { ...result.user, memberships: roles, secondFactorRequired: secondFactor } };
 }
 
 /** Once setup is done it stays done (the setup page is gone for good), so remember it. */
@@ -65,10 +64,8 @@ export const staffAuth: Handle = async ({ event, resolve }) => {
 	}
 	if (area === 'app' && user && session) {
 		if (user.totpEnabled && !session.twoFactorVerified) redirect(303, localizeHref('/login/two-factor'));
-		// ASVS level 2: admins must use a second factor before they can do anything.
-		if (!user.totpEnabled && user.memberships.some((m) => m.role === 'admin')) {
-			redirect(303, localizeHref('/two-factor/setup'));
-		}
+		// ASVS level 2: admins (and leaders, where the school asks) set up a second factor first.
+		if (!user.totpEnabled && user.secondFactorRequired) redirect(303, localizeHref('/two-factor/setup'));
 	}
 	return resolve(event);
 };

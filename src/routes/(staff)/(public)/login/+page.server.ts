@@ -6,6 +6,7 @@ import { login } from '$lib/server/auth/login';
 import { database } from '$lib/server/db';
 import { parseForm, type FieldErrors } from '$lib/server/http/form';
 import { safeNext, staffIp, startStaffSession } from '$lib/server/http/staff-login';
+import * as providers from '$lib/server/sso/providers';
 import type { Actions, PageServerLoad } from './$types';
 
 const loginForm = z.object({
@@ -13,8 +14,10 @@ const loginForm = z.object({
 	password: z.string().min(1, 'required').max(1024, 'too_long')
 });
 
-export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), localizeHref('/dashboard')));
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const next = safeNext(url.searchParams.get('next'), localizeHref('/dashboard'));
+	if (locals.user) redirect(303, next);
+	return { providers: await providers.listForLogin(database()), next, ssoFailure: url.searchParams.get('sso') };
 };
 
 export const actions: Actions = {
@@ -24,7 +27,8 @@ export const actions: Actions = {
 		const { email, password } = parsed.data;
 		const result = await login(database(), { email, password, ip: staffIp(event) }, serverLoginLimiters());
 		if (!result.ok) {
-			return fail(result.reason === 'rate_limited' ? 429 : 400, { email, errors: {} as FieldErrors, failure: result.reason });
+			const status = result.reason === 'rate_limited' ? 429 : result.reason === 'sso_required' ? 403 : 400;
+			return fail(status, { email, errors: {} as FieldErrors, failure: result.reason });
 		}
 		await startStaffSession(event, result.userId, !result.totpRequired);
 		const next = safeNext(event.url.searchParams.get('next'), localizeHref('/dashboard'));

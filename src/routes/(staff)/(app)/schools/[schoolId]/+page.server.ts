@@ -17,6 +17,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		school,
 		canViewStaff: can(actor, 'staff.view', resource),
 		canViewSecurityLog: can(actor, 'security_log.view', resource),
+		canManageSignIn: can(actor, 'sign_in.manage', resource),
 		canViewDashboard: can(actor, 'reports.view_school', resource),
 		canRename: can(actor, 'school.settings', resource)
 	};

@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	// A user who already has a second factor must pass it before setting up a new one.
 	if (user.totpEnabled && !locals.session!.twoFactorVerified) redirect(303, localizeHref('/login/two-factor'));
 	return {
-		required: user.memberships.some((m) => m.role === 'admin'),
+		required: user.secondFactorRequired,
 		...(await enrolment(totp.generateKey(), user.email))
 	};
 };
@@ -29,10 +29,11 @@ export const actions: Actions = {
 		const parsed = enrolForm.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { failed: true, recoveryCodes: null });
 		const { key, code } = parsed.data;
-		if (!totp.verifyCode(key, code)) {
+		const step = totp.matchingStep(key, code);
+		if (step === null) {
 			return fail(400, { failed: true, recoveryCodes: null, ...(await enrolment(key, user.email)) });
 		}
-		const recoveryCodes = await totp.enable(database(), user.id, key, staffIp(event));
+		const recoveryCodes = await totp.enable(database(), user.id, key, step, staffIp(event));
 		await markTwoFactorVerified(database(), event.locals.session!.id);
 		return { failed: false, recoveryCodes };
 	}
