@@ -31,6 +31,8 @@ export interface Phone {
 
 export interface PhoneOptions {
 	javaScriptEnabled?: boolean;
+	/** For a test's own https peer with a certificate of its own (the identity provider). */
+	ignoreHTTPSErrors?: boolean;
 }
 
 const cspMessage = /Content[- ]Security[- ]Policy/i;
@@ -42,7 +44,8 @@ export async function openPhone(browser: Browser, appUrl: string, options: Phone
 		deviceScaleFactor: 2,
 		isMobile: true,
 		hasTouch: true,
-		javaScriptEnabled: options.javaScriptEnabled ?? true
+		javaScriptEnabled: options.javaScriptEnabled ?? true,
+		ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false
 	});
 	const origin = new URL(appUrl).origin;
 	const offOrigin: string[] = [];
