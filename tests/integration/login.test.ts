@@ -22,7 +22,7 @@ describe.each(engines)('staff login on %s', (engine) => {
 	it('accepts the right password, case-insensitive e-mail, and logs the success with the IP', async () => {
 		const user = await createStaff(handle.db, { email: 'Juf.Anna@School.test' });
 		const result = await login(handle.db, { email: ' juf.anna@school.TEST ', password: TEST_PASSWORD, ip: '192.0.2.7' }, limiters());
-		expect(result).toEqual({ ok: true, userId: user.id, totpRequired: false });
+		expect(result).toEqual({ ok: true, userId: user.id, hasSecondFactor: false });
 		const log = await handle.db.select().from(securityLog);
 		expect(log).toMatchObject([{ event: 'login_success', userId: user.id, ip: '192.0.2.7' }]);
 	});

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Database } from './db/client';
-import { groups, groupTeachers, memberships, passwordResets, schools, sessions, users } from './db/schema';
+import { groups, groupTeachers, identityProviders, memberships, passkeys, passwordResets, schools, sessions, staffIdentities, users } from './db/schema';
 import { hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './auth/passwords';
 import { invalidateUserSessions } from './auth/sessions';
 import * as totp from './auth/totp';
@@ -14,6 +14,7 @@ import * as securityLog from './security-log';
 /**
  * Everything held about the user, in one object. Secrets stay out: no password hash, no TOTP
  * key, no recovery codes and no session id hashes (a hash is as good as a login in the wrong hands).
+ * A passkey's public key stays out too: it is of no use to anyone but the server.
  */
 export async function exportData(db: Database, userId: string, now = new Date()) {
 	const [user] = await db
@@ -44,6 +45,13 @@ export async function exportData(db: Database, userId: string, now = new Date())
 		.select({ n: count() })
 		.from(passwordResets)
 		.where(and(eq(passwordResets.userId, userId), gt(passwordResets.expiresAt, now)));
+	const singleSignOn = await db
+		.select({ provider: identityProviders.name, issuer: identityProviders.issuer, subject: staffIdentities.subject })
+		.from(staffIdentities)
+		.innerJoin(identityProviders, eq(identityProviders.id, staffIdentities.providerId))
+		.where(eq(staffIdentities.userId, userId))
+		.orderBy(asc(identityProviders.name));
+	const ownPasskeys = await db.select({ id: passkeys.id, createdAt: passkeys.createdAt }).from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt));
 	return {
 		profile: {
 			email: user.email,
@@ -53,6 +61,8 @@ export async function exportData(db: Database, userId: string, now = new Date())
 		},
 		roles,
 		groupsTaught: taught,
+		singleSignOn,
+		passkeys: ownPasskeys,
 		securityLog: log.map((entry) => ({ at: entry.at, event: entry.event, ip: entry.ip })),
 		sessions: ownSessions,
 		pendingPasswordResets: resets?.n ?? 0

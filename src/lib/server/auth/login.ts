@@ -2,8 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { users } from '../db/schema';
 import * as securityLog from '../security-log';
-import { passwordRefused } from '../sso/sign-in-policy';
+import { mustUseSso } from '../sso/sign-in-policy';
 import { verifyAgainstNothing, verifyPassword } from './passwords';
+import { hasSecondFactorColumn } from './second-factor-policy';
 import type { RateLimiter } from './rate-limit';
 
 export interface LoginLimiters {
@@ -12,7 +13,7 @@ export interface LoginLimiters {
 }
 
 export type LoginResult =
-	| { ok: true; userId: string; totpRequired: boolean }
+	| { ok: true; userId: string; hasSecondFactor: boolean }
 	| { ok: false; reason: 'invalid' | 'rate_limited' | 'sso_required' };
 
 export function normaliseEmail(email: string): string {
@@ -34,7 +35,7 @@ export async function login(
 	if (!allowed) return { ok: false, reason: 'rate_limited' };
 
 	const [user] = await db
-		.select({ id: users.id, passwordHash: users.passwordHash, totpKey: users.totpKey, deactivatedAt: users.deactivatedAt })
+		.select({ id: users.id, passwordHash: users.passwordHash, hasSecondFactor: hasSecondFactorColumn, deactivatedAt: users.deactivatedAt })
 		.from(users)
 		.where(eq(sql`lower(${users.email})`, email));
 	const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstNothing(input.password);
@@ -45,10 +46,10 @@ export async function login(
 	}
 	limiters.perAccount.reset(email);
 	// Told only to whoever knows the password, so it reveals no account to anyone else.
-	if (await passwordRefused(db, user.id)) {
+	if (await mustUseSso(db, user.id)) {
 		await securityLog.record(db, { event: 'login_failure', userId: user.id, ip: input.ip });
 		return { ok: false, reason: 'sso_required' };
 	}
 	await securityLog.record(db, { event: 'login_success', userId: user.id, ip: input.ip });
-	return { ok: true, userId: user.id, totpRequired: user.totpKey !== null };
+	return { ok: true, userId: user.id, hasSecondFactor: user.hasSecondFactor };
 }

@@ -1,6 +1,6 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { memberships, schools } from '../db/schema';
+import { memberships, passkeys, schools, users } from '../db/schema';
 
 /**
  * Who must have a second factor before using the app (ASVS level 2): every admin, and school
@@ -21,3 +21,9 @@ export async function secondFactorRequired(db: Database, userId: string): Promis
 	return rows.length > 0;
 }
 
+
+/** In a select on `users`: whether the account has a passkey. */
+export const hasPasskeyColumn = sql<boolean>`exists (select 1 from ${passkeys} where ${passkeys.userId} = ${users.id})`;
+
+/** In a select on `users`: whether the account has a second factor (an authenticator app or a passkey). */
+export const hasSecondFactorColumn = sql<boolean>`(${users.totpKey} is not null or ${hasPasskeyColumn})`;

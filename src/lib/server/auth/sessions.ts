@@ -1,6 +1,7 @@
 import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { sessions, users } from '../db/schema';
+import { hasPasskeyColumn } from './second-factor-policy';
 import { generateToken, hashToken } from './tokens';
 
 /** Session handling after the Lucia guide: the cookie holds a token, the database its hash. */
@@ -16,6 +17,9 @@ export interface SessionUser {
 	firstName: string | null;
 	lastName: string | null;
 	totpEnabled: boolean;
+	hasPasskey: boolean;
+	/** An authenticator app or a passkey: there is a second step to pass. */
+	hasSecondFactor: boolean;
 }
 
 export interface StaffSession {
@@ -65,6 +69,7 @@ export async function validateSessionToken(
 				firstName: users.firstName,
 				lastName: users.lastName,
 				totpKey: users.totpKey,
+				hasPasskey: hasPasskeyColumn,
 				deactivatedAt: users.deactivatedAt
 			}
 		})
@@ -88,7 +93,9 @@ export async function validateSessionToken(
 			email: user.email,
 			firstName: user.firstName,
 			lastName: user.lastName,
-			totpEnabled: user.totpKey !== null
+			totpEnabled: user.totpKey !== null,
+			hasPasskey: user.hasPasskey,
+			hasSecondFactor: user.totpKey !== null || user.hasPasskey
 		}
 	};
 }

@@ -63,9 +63,9 @@ export const staffAuth: Handle = async ({ event, resolve }) => {
 		redirect(303, localizeHref(`/login?next=${encodeURIComponent(event.url.pathname)}`));
 	}
 	if (area === 'app' && user && session) {
-		if (user.totpEnabled && !session.twoFactorVerified) redirect(303, localizeHref('/login/two-factor'));
+		if (user.hasSecondFactor && !session.twoFactorVerified) redirect(303, localizeHref('/login/two-factor'));
 		// ASVS level 2: admins (and leaders, where the school asks) set up a second factor first.
-		if (!user.totpEnabled && user.secondFactorRequired) redirect(303, localizeHref('/two-factor/setup'));
+		if (!user.hasSecondFactor && user.secondFactorRequired) redirect(303, localizeHref('/two-factor/setup'));
 	}
 	return resolve(event);
 };

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { hasSecondFactorColumn } from '../auth/second-factor-policy';
 import type { Database } from '../db/client';
 import { identityProviders, memberships, staffIdentities, users } from '../db/schema';
 
@@ -18,12 +19,12 @@ export interface ProviderIdentity {
 
 type Provider = Pick<typeof identityProviders.$inferSelect, 'id' | 'schoolId' | 'allowedDomains'>;
 
-export type MatchResult = { ok: true; userId: string; totpRequired: boolean } | { ok: false; reason: SsoFailure; userId: string | null };
+export type MatchResult = { ok: true; userId: string; hasSecondFactor: boolean } | { ok: false; reason: SsoFailure; userId: string | null };
 
 /** Active staff of the school; callers add `isNull(users.deactivatedAt)` to their one where. */
 function staffOfSchool(db: Database, schoolId: string) {
 	return db
-		.selectDistinct({ id: users.id, totpKey: users.totpKey })
+		.selectDistinct({ id: users.id, hasSecondFactor: hasSecondFactorColumn })
 		.from(users)
 		.innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.schoolId, schoolId)))
 		.$dynamic();
@@ -37,7 +38,7 @@ export async function matchStaff(db: Database, provider: Provider, identity: Pro
 	const [linked] = await staffOfSchool(db, provider.schoolId)
 		.innerJoin(staffIdentities, and(eq(staffIdentities.userId, users.id), eq(staffIdentities.providerId, provider.id)))
 		.where(and(isNull(users.deactivatedAt), eq(staffIdentities.subject, identity.subject)));
-	if (linked) return { ok: true, userId: linked.id, totpRequired: linked.totpKey !== null };
+	if (linked) return { ok: true, userId: linked.id, hasSecondFactor: linked.hasSecondFactor };
 
 	if (!identity.email || !identity.emailVerified) return { ok: false, reason: 'unverified_email', userId: null };
 	const email = identity.email.trim().toLowerCase();
@@ -45,5 +46,5 @@ export async function matchStaff(db: Database, provider: Provider, identity: Pro
 	const [invited] = await staffOfSchool(db, provider.schoolId).where(and(isNull(users.deactivatedAt), eq(sql`lower(${users.email})`, email)));
 	if (!invited) return { ok: false, reason: 'no_account', userId: null };
 	await db.insert(staffIdentities).values({ providerId: provider.id, subject: identity.subject, userId: invited.id }).onConflictDoNothing();
-	return { ok: true, userId: invited.id, totpRequired: invited.totpKey !== null };
+	return { ok: true, userId: invited.id, hasSecondFactor: invited.hasSecondFactor };
 }

@@ -90,7 +90,7 @@ export async function begin(db: Database, providerId: string, next: string, now 
 	return { ok: true, token, url: url.href };
 }
 
-export type FinishResult = { ok: true; userId: string; next: string; totpRequired: boolean } | { ok: false; reason: SsoFailure };
+export type FinishResult = { ok: true; userId: string; next: string; hasSecondFactor: boolean } | { ok: false; reason: SsoFailure };
 
 /**
  * Ends a sign-in at the callback. The attempt is used up first, so a replayed callback (the
@@ -125,7 +125,7 @@ export async function finish(db: Database, token: string | undefined, search: st
 	const matched = await matchStaff(db, found.provider, identity);
 	if (!matched.ok) return fail(db, matched.reason, ip, matched.userId);
 	await securityLog.record(db, { event: 'sso_login_success', userId: matched.userId, ip });
-	return { ok: true, userId: matched.userId, next: attempt.next, totpRequired: matched.totpRequired };
+	return { ok: true, userId: matched.userId, next: attempt.next, hasSecondFactor: matched.hasSecondFactor };
 }
 
 async function fail(db: Database, reason: SsoFailure, ip: string | null, userId: string | null = null): Promise<FinishResult> {

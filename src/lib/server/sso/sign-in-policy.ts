@@ -34,11 +34,11 @@ export async function update(db: Database, schoolId: string, settings: SignInSet
 }
 
 /**
- * True when the staff member may not log in with a password: a school of theirs requires
+ * True when the staff member may not log in with a password or a passkey: a school of theirs requires
  * single sign-on and they are not its admin. Admins keep the password (with their second
  * factor) as the break-glass path for when the provider is down or misconfigured.
  */
-export async function passwordRefused(db: Database, userId: string): Promise<boolean> {
+export async function mustUseSso(db: Database, userId: string): Promise<boolean> {
 	const isAdminThere = db
 		.select({ one: sql`1` })
 		.from(memberships)

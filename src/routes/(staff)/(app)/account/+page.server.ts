@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import * as account from '$lib/server/account';
+import * as passkeys from '$lib/server/auth/passkeys';
 import { invalidateUserSessions } from '$lib/server/auth/sessions';
 import { config } from '$lib/server/config';
 import { database } from '$lib/server/db';
@@ -57,6 +58,11 @@ export const actions: Actions = {
 	logoutOthers: async ({ locals }) => {
 		await invalidateUserSessions(database(), locals.user!.id, locals.session!.id);
 		return { action: 'logoutOthers' as const, done: true };
+	},
+	removePasskey: async (event) => {
+		const id = String((await event.request.formData()).get('passkeyId') ?? '').slice(0, 1024);
+		if (!(await passkeys.remove(database(), event.locals.user!.id, id, staffIp(event)))) error(404, 'Not found');
+		return { action: 'removePasskey' as const, done: true };
 	},
 	turnOffTwoStep: async (event) => {
 		if (!(await account.turnOffTwoStep(database(), event.locals.user!.id, staffIp(event)))) error(403, 'Forbidden');

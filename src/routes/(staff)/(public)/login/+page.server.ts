@@ -30,9 +30,9 @@ export const actions: Actions = {
 			const status = result.reason === 'rate_limited' ? 429 : result.reason === 'sso_required' ? 403 : 400;
 			return fail(status, { email, errors: {} as FieldErrors, failure: result.reason });
 		}
-		await startStaffSession(event, result.userId, !result.totpRequired);
+		await startStaffSession(event, result.userId, !result.hasSecondFactor);
 		const next = safeNext(event.url.searchParams.get('next'), localizeHref('/dashboard'));
-		if (result.totpRequired) redirect(303, localizeHref(`/login/two-factor?next=${encodeURIComponent(next)}`));
+		if (result.hasSecondFactor) redirect(303, localizeHref(`/login/two-factor?next=${encodeURIComponent(next)}`));
 		redirect(303, next);
 	}
 };

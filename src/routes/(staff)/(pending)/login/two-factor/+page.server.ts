@@ -11,7 +11,9 @@ function destination(url: URL) {
 }
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (!locals.user?.totpEnabled || locals.session?.twoFactorVerified) redirect(303, destination(url));
+	const user = locals.user;
+	if (!user?.hasSecondFactor || locals.session?.twoFactorVerified) redirect(303, destination(url));
+	return { totp: user.totpEnabled, passkey: user.hasPasskey, next: destination(url) };
 };
 
 export const actions: Actions = {

@@ -16,9 +16,10 @@ async function enrolment(key: string, email: string) {
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
 	// A user who already has a second factor must pass it before setting up a new one.
-	if (user.totpEnabled && !locals.session!.twoFactorVerified) redirect(303, localizeHref('/login/two-factor'));
+	if (user.hasSecondFactor && !locals.session!.twoFactorVerified) redirect(303, localizeHref('/login/two-factor'));
 	return {
 		required: user.secondFactorRequired,
+		hasSecondFactor: user.hasSecondFactor,
 		...(await enrolment(totp.generateKey(), user.email))
 	};
 };

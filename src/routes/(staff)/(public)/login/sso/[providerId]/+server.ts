@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { database } from '$lib/server/db';
-import { setSsoCookie } from '$lib/server/http/sso-cookie';
+import { setCeremonyCookie } from '$lib/server/http/ceremony-cookie';
 import { safeNext } from '$lib/server/http/staff-login';
 import { begin } from '$lib/server/sso/oidc';
 import type { RequestHandler } from './$types';
@@ -11,6 +11,6 @@ export const GET: RequestHandler = async ({ params, url, cookies }) => {
 	const next = safeNext(url.searchParams.get('next'), localizeHref('/dashboard'));
 	const started = await begin(database(), params.providerId, next);
 	if (!started.ok) redirect(303, localizeHref(`/login?sso=${started.reason}`));
-	setSsoCookie(cookies, started.token);
+	setCeremonyCookie(cookies, 'sso', started.token);
 	redirect(303, started.url);
 };
