@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client';
 import {
 	groups,
@@ -85,4 +86,12 @@ export async function createQuestionnaireVersion(db: Database, schoolId: string,
 		)
 		.returning({ id: questions.id, type: questions.type, options: questions.options });
 	return { versionId: version!.id, questions: rows };
+}
+
+/**
+ * Gives staff an authenticator key: admins and school leaders need a second factor before any
+ * page (a session made with `twoFactorVerified` counts as having passed it).
+ */
+export async function giveSecondFactor(db: Database, ...userIds: string[]) {
+	await db.update(users).set({ totpKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }).where(inArray(users.id, userIds));
 }

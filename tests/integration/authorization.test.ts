@@ -1,10 +1,10 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db/client';
-import { groups, users, type StaffRole } from '../../src/lib/server/db/schema';
+import { groups, type StaffRole } from '../../src/lib/server/db/schema';
 import * as rounds from '../../src/lib/server/rounds/rounds';
-import { createGroup, createQuestionnaireVersion, createSchool, createStaff } from '../helpers/factories';
+import { createGroup, createQuestionnaireVersion, createSchool, createStaff, giveSecondFactor } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { engines } from '../helpers/test-db';
 
@@ -35,10 +35,7 @@ async function seed(db: Database) {
 		spare: await staff([{ schoolId: school.id, role: 'teacher' }])
 	};
 	// Admins and school leaders must have a second factor; the sessions below count as having passed it.
-	await db
-		.update(users)
-		.set({ totpKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
-		.where(inArray(users.id, [people.admin.id, people.leader.id, people.otherSchoolLeader.id]));
+	await giveSecondFactor(db, people.admin.id, people.leader.id, people.otherSchoolLeader.id);
 	const own = await createGroup(db, school.id, { name: 'Groep 7A', teacherIds: [people.teacher.id] });
 	const secret = await createGroup(db, school.id, { name: SECRET_GROUP, teacherIds: [people.otherTeacher.id] });
 	const version = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5' }]);

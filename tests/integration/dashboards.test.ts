@@ -14,7 +14,7 @@ import { toIncrements } from '../../src/lib/server/rounds/answers';
 import * as ballots from '../../src/lib/server/rounds/ballots';
 import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
 import * as rounds from '../../src/lib/server/rounds/rounds';
-import { createGroup, createQuestionnaireVersion, createSchool, createStaff } from '../helpers/factories';
+import { createGroup, createQuestionnaireVersion, createSchool, createStaff, giveSecondFactor } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
 
@@ -248,6 +248,7 @@ async function seedSchool(db: Database) {
 	await round(b.id, many(7, [2, 1, 4]));
 	await round(c.id, many(3, [1, 1, 0]));
 	const leader = await createStaff(db, { roles: [{ schoolId: school.id, role: 'school_leader' }] });
+	await giveSecondFactor(db, leader.id);
 	const teacher = await createStaff(db, { roles: [{ schoolId: school.id, role: 'teacher' }] });
 	await db.insert(groupTeachers).values({ groupId: a.id, userId: teacher.id });
 	const limits = { absoluteMs: 3_600_000, idleMs: 3_600_000 };

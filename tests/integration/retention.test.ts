@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/lib/server/auth/sessions';
-import { groups, groupTeachers, invitations, memberships, passwordResets, schools, securityLog, sessions, users } from '../../src/lib/server/db/schema';
+import { groups, groupTeachers, invitations, memberships, passkeyChallenges, passwordResets, schools, securityLog, sessions, ssoAttempts, users } from '../../src/lib/server/db/schema';
+import * as providers from '../../src/lib/server/sso/providers';
 import { runRetention, type RetentionSettings } from '../../src/lib/server/retention';
 import { createGroup, createSchool, createStaff } from '../helpers/factories';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
@@ -14,7 +15,7 @@ const settings: RetentionSettings = {
 };
 const now = new Date('2026-11-23T03:00:00Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
-const none = { securityLogEntries: 0, deactivatedAccounts: 0, sessions: 0, invitations: 0, passwordResets: 0 };
+const none = { securityLogEntries: 0, deactivatedAccounts: 0, sessions: 0, invitations: 0, passwordResets: 0, signInCeremonies: 0 };
 
 describe.each(engines)('retention on %s', (engine) => {
 	let handle: TestDatabase;
@@ -65,7 +66,7 @@ describe.each(engines)('retention on %s', (engine) => {
 		]);
 	});
 
-	it('removes expired sessions, invitations and reset links, and nothing twice', async () => {
+	it('removes expired sessions, invitations, reset links and sign-ins under way, and nothing twice', async () => {
 		const db = handle.db;
 		const school = await createSchool(db);
 		const user = await createStaff(db);
@@ -84,7 +85,21 @@ describe.each(engines)('retention on %s', (engine) => {
 			{ tokenHash: 'r2', userId: user.id, expiresAt: later }
 		]);
 
-		expect(await runRetention(db, settings, now)).toEqual({ ...none, sessions: 2, invitations: 1, passwordResets: 1 });
+		const admin = await createStaff(db, { roles: [{ schoolId: school.id, role: 'admin' }] });
+		const providerId = await providers.add(db, school.id, { name: 'IdP', issuer: 'https://idp.school.test', clientId: 'c', clientSecret: '', allowedDomains: ['school.test'] }, admin.id, null);
+		const attempt = { providerId, state: 's', nonce: 'n', codeVerifier: 'v', next: '/dashboard' };
+		await db.insert(ssoAttempts).values([
+			{ tokenHash: 'a1', ...attempt, expiresAt: earlier },
+			{ tokenHash: 'a2', ...attempt, expiresAt: later }
+		]);
+		await db.insert(passkeyChallenges).values([
+			{ tokenHash: 'c1', challenge: 'x', expiresAt: earlier },
+			{ tokenHash: 'c2', challenge: 'y', expiresAt: later }
+		]);
+
+		expect(await runRetention(db, settings, now)).toEqual({ ...none, sessions: 2, invitations: 1, passwordResets: 1, signInCeremonies: 2 });
+		expect(await db.select({ tokenHash: ssoAttempts.tokenHash }).from(ssoAttempts)).toEqual([{ tokenHash: 'a2' }]);
+		expect(await db.select({ tokenHash: passkeyChallenges.tokenHash }).from(passkeyChallenges)).toEqual([{ tokenHash: 'c2' }]);
 		expect(await db.select({ id: sessions.id }).from(sessions)).toEqual([{ id: live.session.id }]);
 		expect(await db.select({ tokenHash: invitations.tokenHash }).from(invitations)).toEqual([{ tokenHash: 'i2' }]);
 		expect(await db.select({ tokenHash: passwordResets.tokenHash }).from(passwordResets)).toEqual([{ tokenHash: 'r2' }]);

@@ -31,9 +31,14 @@ function relyingParty() {
 
 async function keepChallenge(db: Database, challenge: string, now: Date): Promise<string> {
 	const token = generateToken();
-	await db.delete(passkeyChallenges).where(lt(passkeyChallenges.expiresAt, now));
+	await deleteExpiredChallenges(db, now);
 	await db.insert(passkeyChallenges).values({ tokenHash: hashToken(token), challenge, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS) });
 	return token;
+}
+
+/** Ceremonies never finished (on each new one, and by the retention job). */
+export async function deleteExpiredChallenges(db: Database, now = new Date()): Promise<number> {
+	return (await db.delete(passkeyChallenges).where(lt(passkeyChallenges.expiresAt, now)).returning({ tokenHash: passkeyChallenges.tokenHash })).length;
 }
 
 /** The challenge for `token`, used up by this call; null when unknown, used or expired. */

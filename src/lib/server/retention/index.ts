@@ -3,9 +3,11 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { users } from '../db/schema';
 import * as invitations from '../auth/invitations';
+import * as passkeys from '../auth/passkeys';
 import * as passwordResets from '../auth/password-resets';
 import { deleteExpiredSessions } from '../auth/sessions';
 import * as securityLog from '../security-log';
+import { deleteExpiredAttempts } from '../sso/oidc';
 
 /**
  * PRIVACY.md's retention rules, applied in one pass: by the server daily (schedule.ts) and on
@@ -24,6 +26,8 @@ export type RetentionCounts = {
 	sessions: number;
 	invitations: number;
 	passwordResets: number;
+	/** Single sign-on attempts and passkey challenges never finished. */
+	signInCeremonies: number;
 };
 
 const DAY_MS = 86_400_000;
@@ -37,7 +41,8 @@ export async function runRetention(db: Database, cfg: RetentionSettings, now = n
 		deactivatedAccounts: await deleteDeactivatedAccounts(db, accountCutoff),
 		sessions: await deleteExpiredSessions(db, limits, now),
 		invitations: await invitations.deleteExpired(db, now),
-		passwordResets: await passwordResets.deleteExpired(db, now)
+		passwordResets: await passwordResets.deleteExpired(db, now),
+		signInCeremonies: (await deleteExpiredAttempts(db, now)) + (await passkeys.deleteExpiredChallenges(db, now))
 	};
 }
 

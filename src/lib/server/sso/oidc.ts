@@ -69,7 +69,7 @@ export async function begin(db: Database, providerId: string, next: string, now 
 	const state = client.randomState();
 	const nonce = client.randomNonce();
 	const token = generateToken();
-	await db.delete(ssoAttempts).where(lt(ssoAttempts.expiresAt, now));
+	await deleteExpiredAttempts(db, now);
 	await db.insert(ssoAttempts).values({
 		tokenHash: hashToken(token),
 		providerId,
@@ -88,6 +88,11 @@ export async function begin(db: Database, providerId: string, next: string, now 
 		nonce
 	});
 	return { ok: true, token, url: url.href };
+}
+
+/** Sign-ins abandoned at the provider (on each new one, and by the retention job). */
+export async function deleteExpiredAttempts(db: Database, now = new Date()): Promise<number> {
+	return (await db.delete(ssoAttempts).where(lt(ssoAttempts.expiresAt, now)).returning({ tokenHash: ssoAttempts.tokenHash })).length;
 }
 
 export type FinishResult = { ok: true; userId: string; next: string; hasSecondFactor: boolean } | { ok: false; reason: SsoFailure };
