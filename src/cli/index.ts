@@ -5,6 +5,8 @@ import { config, ConfigError } from '../lib/server/config';
 import { startDatabase, stopDatabase } from '../lib/server/db';
 import { DatabaseInUseError, type DatabaseHandle } from '../lib/server/db/client';
 import { fields } from '../lib/server/http/form';
+import { runPrivacyAudit } from '../lib/server/privacy-audit/report';
+import { formatReport } from '../lib/server/privacy-audit/titles';
 import { runRetention } from '../lib/server/retention';
 import * as securityLog from '../lib/server/security-log';
 import { backup, moveToPostgres, restore } from './backup';
@@ -39,6 +41,12 @@ Commands:
   security-log --since YYYY-MM-DD
       Prints every security-log entry since that day (UTC) as JSON lines: time, event,
       account, acting account, IP address. For a breach report to the school.
+  privacy-audit --school-id ID [--origin URL] [--lang nl|en]
+      Runs the privacy self-test against the running server at ORIGIN (or URL) and the
+      database: the schema audit, cookies and CSP of the student side, the k rule on the
+      school's data. Prints a dated report to file with the DPIA; exit code 1 if a check
+      fails. With the embedded database use the school's privacy page instead (the CLI
+      cannot open it while the server runs).
   move-to-postgres [--force]
       Copies the embedded database (DATA_DIR) into the PostgreSQL database named by
       TARGET_DATABASE_URL; then start the server with DATABASE_URL set to it.
@@ -152,6 +160,22 @@ const commands: Record<string, Command> = {
 				for (const entry of entries) console.log(JSON.stringify({ ...entry, at: entry.at.toISOString() }));
 				// Standard output stays JSON lines, for a file or jq.
 				console.error(`${entries.length} entries since ${since}.`);
+			};
+		}
+	},
+	'privacy-audit': {
+		options: ['school-id', 'origin', 'lang'],
+		async prepare(o) {
+			const schoolId = required(o['school-id'], '--school-id ID');
+			const origin = o.origin ?? config().ORIGIN;
+			if (!URL.canParse(origin)) throw new CliError(`Not a URL: ${origin}`, 2);
+			const lang = o.lang ?? 'nl';
+			if (lang !== 'nl' && lang !== 'en') throw new CliError(`--lang is nl or en, not ${lang}`, 2);
+			return async ({ db }) => {
+				const report = await runPrivacyAudit({ db, schoolId, fetcher: fetch, origin: new URL(origin).origin });
+				if (!report) throw new CliError(`No school with id ${schoolId}.`, 2);
+				console.log(formatReport(report, lang));
+				if (!report.ok) throw new CliError('Not every check passed (see above).', 1);
 			};
 		}
 	},

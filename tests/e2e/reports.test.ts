@@ -92,6 +92,18 @@ describe('reports on the demo school', () => {
 		await expect(leader.page.locator('main table').count()).resolves.toBeGreaterThan(0);
 	});
 
+	it('the school leader runs the privacy self-test, in Dutch and English, and every check passes', async () => {
+		const leader = await logIn(email('school_leader'));
+		const school = await schoolOf(leader);
+		await leader.page.goto(`${app.server.url}${school}`);
+		await leader.page.getByRole('link', { name: 'Privacy-zelftest' }).click();
+		await leader.page.waitForURL((url) => url.pathname.endsWith('/privacy-audit'));
+		await checkPage(leader, 'privacy-audit-nl');
+		await expect(leader.page.getByRole('status').filter({ hasText: 'Alle controles zijn in orde.' }).count()).resolves.toBe(1);
+		await visit(leader, `/en${school}/privacy-audit`, 'privacy-audit-en');
+		await expect(leader.page.getByText('Every check passed.').count()).resolves.toBe(1);
+	});
+
 	it('a teacher sees trends and round results of their own group, and no school dashboard', async () => {
 		const teacher = await logIn(email('teacher'));
 		const school = await teacher.page.locator('main a[href^="/schools/"]').first().getAttribute('href');

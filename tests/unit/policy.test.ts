@@ -20,7 +20,8 @@ const allowed: Record<Exclude<Action, 'group.view' | 'school.create'>, StaffRole
 	'groups.manage': ['admin', 'school_leader'],
 	'reports.view_school': ['school_leader', 'care_coordinator'],
 	'security_log.view': ['admin'],
-	'sign_in.manage': ['admin']
+	'sign_in.manage': ['admin'],
+	'privacy_audit.run': ['admin', 'school_leader']
 };
 const roles: StaffRole[] = ['admin', 'school_leader', 'care_coordinator', 'teacher'];
 

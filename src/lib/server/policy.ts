@@ -27,6 +27,7 @@ export type Action =
 	| 'reports.view_school'
 	| 'security_log.view'
 	| 'sign_in.manage'
+	| 'privacy_audit.run'
 	| 'school.create';
 
 export interface Resource {
@@ -48,7 +49,9 @@ const rolesFor: Record<Exclude<Action, 'group.view' | 'school.create'>, StaffRol
 	'reports.view_school': ['school_leader', 'care_coordinator'],
 	'security_log.view': ['admin'],
 	// Who may sign in how, and through which provider: as sensitive as the security log.
-	'sign_in.manage': ['admin']
+	'sign_in.manage': ['admin'],
+	// The school's own check of the processor's promises, for whoever answers to its privacy officer.
+	'privacy_audit.run': ['admin', 'school_leader']
 };
 
 export function rolesIn(actor: Actor, schoolId: string): StaffRole[] {

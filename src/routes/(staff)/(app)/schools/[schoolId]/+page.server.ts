@@ -18,6 +18,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		canViewStaff: can(actor, 'staff.view', resource),
 		canViewSecurityLog: can(actor, 'security_log.view', resource),
 		canManageSignIn: can(actor, 'sign_in.manage', resource),
+		canRunPrivacyAudit: can(actor, 'privacy_audit.run', resource),
 		canViewDashboard: can(actor, 'reports.view_school', resource),
 		canRename: can(actor, 'school.settings', resource)
 	};

@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { groups, rounds, schools } from '../db/schema';
+import { MIN_TERM_COUNT, roundResults } from '../reporting/round-results';
+import { check, type Check } from './findings';
+
+/** Words that look like a way to reach or find a person, which S7 says never to keep. */
+const contactLike = /@|^\+?\d[\d-]{7,}$|^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * The k rule on the school's own data, through the same report code staff read: every round's
+ * results, as the results page and its CSV get them, must show nothing below k (S4), no term
+ * given by one student (S7), and no kept term may look like an address or phone number.
+ */
+export async function checkSchoolData(db: Database, schoolId: string): Promise<Check[]> {
+	const [school] = await db.select({ k: schools.minGroupSize }).from(schools).where(eq(schools.id, schoolId));
+	const ofSchool = await db
+		.select({ id: rounds.id, group: groups.name, openedAt: rounds.openedAt })
+		.from(rounds)
+		.innerJoin(groups, eq(groups.id, rounds.groupId))
+		.where(eq(groups.schoolId, schoolId));
+	const belowK: string[] = [];
+	const loneTerms: string[] = [];
+	const contact: string[] = [];
+	let suppressed = 0;
+	for (const round of ofSchool) {
+		const results = await roundResults(db, round.id, 'nl');
+		if (!results) continue;
+		const label = `${round.group}, ${round.openedAt.toISOString().slice(0, 10)}`;
+		if (!results.shown) suppressed++;
+		const shownBasis = results.open ? (results.publishedN ?? 0) : results.n;
+		if (results.shown && shownBasis < results.k) belowK.push(`${label}: results of ${shownBasis} responses shown`);
+		for (const question of results.questions) {
+			if (question.shown && question.respondents < results.k) belowK.push(`${label}: a question answered by ${question.respondents} shown`);
+			for (const term of question.terms) {
+				if (term.n < MIN_TERM_COUNT) loneTerms.push(`${label}: a term given once`);
+				if (contactLike.test(term.term)) contact.push(`${label}: a term that looks like contact data`);
+			}
+		}
+	}
+	const seen = { kind: 'data', rounds: ofSchool.length, hidden: suppressed, k: school?.k ?? 0 } as const;
+	return [check('data.k_rule', belowK, seen), check('data.terms', [...loneTerms, ...contact], seen)];
+}
