@@ -31,9 +31,23 @@
 		return;
 	}
 
-	function done() {
+	// The thank-you view with what the server said it kept (its 201 answer), in place: the
+	// same list the page shows after a post without JavaScript.
+	function done(kept) {
 		remember();
-		location.assign(form.getAttribute('data-thanks'));
+		var list = document.querySelector('[data-kept]');
+		(kept || []).forEach(function (line) {
+			var item = document.createElement('li');
+			var counter = document.createElement('strong');
+			counter.textContent = line.counter;
+			item.append(line.question + ' \u2192 ', counter, ' +1');
+			list.append(item);
+		});
+		if (!kept) list.hidden = document.querySelector('[data-kept-intro]').hidden = true;
+		document.querySelector('[data-round-view]').hidden = true;
+		document.querySelector('[data-thanks-view]').hidden = false;
+		document.querySelector('#thanks-heading').focus();
+		document.title = document.querySelector('#thanks-heading').textContent;
 	}
 
 	function collect() {
@@ -62,7 +76,7 @@
 			body: body
 		})
 			.then(function (response) {
-				if (response.status === 201) return done();
+				if (response.status === 201) return response.json().then(function (result) { done(result.kept); });
 				return response.json().then(function (result) {
 					var code = result.error && result.error.code;
 					// A resend after a lost answer finds its ballot used: the first send was counted.

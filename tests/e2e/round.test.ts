@@ -100,12 +100,20 @@ describe('a round from projector to phones and back', () => {
 			}
 			await answerAll(page);
 			await page.locator('main form button[type=submit]').click();
-			await page.waitForURL((url) => url.pathname === `/r/${code}/thanks`);
+			// The thank-you view says what was kept: one counter per question, each +1.
+			const receipt = page.locator('[data-thanks-view]');
+			await receipt.waitFor();
+			await expect(receipt.locator('[data-kept] li').count()).resolves.toBeGreaterThan(0);
+			await expect(receipt.locator('[data-kept] li').first().textContent()).resolves.toMatch(/ → .+ \+1$/);
+			await expect(receipt.textContent()).resolves.toContain(i === 1 ? 'Niets: zonder JavaScript' : 'Alleen een notitie dat je deze ronde hebt ingevuld');
+			if (i < 2) {
+				expect(await axeViolations(page, { javaScriptEnabled: i !== 1 })).toEqual([]);
+				await screenshot(page, `thanks-${i === 1 ? 'nojs' : 'js'}`);
+			}
 			expect(student.problems()).toEqual([]);
 			expect(await student.cookiesSet()).toEqual([]);
 			expect(await student.context.cookies()).toEqual([]);
 		}
-		await screenshot(students[0]!.page, 'thanks');
 		// The phone that answered with JavaScript remembers it, in its own storage only.
 		await students[0]!.page.goto(shortUrl);
 		await expect(students[0]!.page.locator('[data-already]').isVisible()).resolves.toBe(true);

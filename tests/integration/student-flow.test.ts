@@ -56,7 +56,13 @@ describe.each(engines)('student flow through the real server on %s', (engine) =>
 		expect(joined.body.questionnaire.questions).toHaveLength(6);
 		expect(joined.body.questionnaire.questions[0]).toMatchObject({ prompt: 'Vraag 1', type: 'agree5' });
 		const sent = await post('/api/v1/answers', { ballot: joined.body.ballot, answers: answersFor(app.seed.questions) });
-		expect(sent).toEqual({ status: 201, body: { ok: true } });
+		expect(sent.status).toBe(201);
+		expect(sent.body.ok).toBe(true);
+		// The receipt: the counters this submission raised, from the increments the writer summed.
+		const kept = sent.body.kept as Array<{ question: string; counter: string }>;
+		expect(kept.map((line) => line.counter)).toEqual(expect.arrayContaining(['Eens', 'Leuk', '8', '"fijn"', 'beantwoord']));
+		expect(kept).toHaveLength(8);
+		expect(kept[0]).toEqual({ question: 'Vraag 1', counter: 'Eens' });
 		const replay = await post('/api/v1/answers', { ballot: joined.body.ballot, answers: answersFor(app.seed.questions) }, { 'accept-language': 'en-GB,en' });
 		expect(replay.status).toBe(409);
 		expect(replay.body.error.code).toBe('ballot_used');
@@ -139,9 +145,14 @@ describe.each(engines)('student flow through the real server on %s', (engine) =>
 			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: app.server.url, 'user-agent': USER_AGENT },
 			body: form
 		});
-		expect(sent.status).toBe(303);
-		expect(sent.headers.get('location')).toBe(`/r/${app.seed.open.joinCode}/thanks`);
+		// The answer is the thank-you page with what was kept, and what the phone keeps: nothing.
+		expect(sent.status).toBe(200);
 		expect(sent.headers.get('set-cookie')).toBeNull();
+		const thanks = await sent.text();
+		expect(thanks).toContain('Wat we hebben bewaard');
+		expect(thanks).toContain('Vraag 1 → <strong>Helemaal eens</strong> +1');
+		expect(thanks).toContain('<strong>"fijn"</strong> +1');
+		expect(thanks).toContain('Niets: zonder JavaScript bewaart deze pagina niets op je telefoon.');
 	});
 
 	it('S7: a one-word answer is kept only as a counter of its normalised term', async () => {

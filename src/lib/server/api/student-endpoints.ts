@@ -35,8 +35,6 @@ const answersBody = z.strictObject({
 	answers: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.array(z.number()).max(50)]))
 });
 
-const counted: ApiReply = { status: 201, body: '{"ok":true}' };
-
 /** POST /api/v1/answers: one submission, acknowledged once its batch committed (S6). */
 export async function answers(request: ApiRequest): Promise<ApiReply> {
 	const locale = apiLocale(request.acceptLanguage);
@@ -48,12 +46,12 @@ export async function answers(request: ApiRequest): Promise<ApiReply> {
 	}
 	let result: studentFlow.SubmitResult;
 	try {
-		result = await studentFlow.submit(database(), serverWriter(), parsed.data.ballot, parsed.data.answers);
+		result = await studentFlow.submit(database(), serverWriter(), parsed.data.ballot, parsed.data.answers, locale);
 	} catch (error) {
 		log.error('submission batch failed', errorFields(error));
 		return refuse('unavailable', locale);
 	}
-	return result.ok ? counted : refuse(result.refusal, locale);
+	return result.ok ? { status: 201, body: JSON.stringify({ ok: true, kept: result.receipt }) } : refuse(result.refusal, locale);
 }
 
 /** The student API by path, for the transport that bypasses SvelteKit (node-transport.ts). */

@@ -1,6 +1,7 @@
 import { hashToken } from '../auth/tokens';
 import type { Database } from '../db/client';
 import * as content from '../questionnaires/content';
+import { receiptLines, type ReceiptLine } from './receipt';
 import { toIncrements, type AnswerProblem } from './answers';
 import * as ballots from './ballots';
 import type { BatchWriter } from './batch-writer';
@@ -72,14 +73,18 @@ export async function joinWithTan(db: Database, tan: string): Promise<Admitted> 
 	return admit(db, await rounds.find(db, exchanged.roundId), exchanged.token);
 }
 
-export type SubmitResult = { ok: true } | { ok: false; refusal: 'ballot_used' | 'closed' | 'full' | 'invalid' | 'empty' | 'invalid_word' };
+export type SubmitResult = { ok: true; receipt: ReceiptLine[] } | { ok: false; refusal: 'ballot_used' | 'closed' | 'full' | 'invalid' | 'empty' | 'invalid_word' };
 
 function answerRefusal(problem: AnswerProblem): 'invalid' | 'empty' | 'invalid_word' {
 	return problem.code === 'empty' || problem.code === 'invalid_word' ? problem.code : 'invalid';
 }
 
-/** Validates completely, then hands the increments to the batch writer and waits for its commit. */
-export async function submit(db: Database, writer: BatchWriter, ballot: string, answers: Record<string, unknown>): Promise<SubmitResult> {
+/**
+ * Validates completely, then hands the increments to the batch writer and waits for its commit.
+ * The receipt says what was kept, in `locale`, made from the same increments (valid increments
+ * need questions, so a counted submission always has its questionnaire).
+ */
+export async function submit(db: Database, writer: BatchWriter, ballot: string, answers: Record<string, unknown>, locale: 'nl' | 'en'): Promise<SubmitResult> {
 	const roundId = ballots.roundOfToken(ballot);
 	if (!roundId) return { ok: false, refusal: 'invalid' };
 	// Whether the round is open, full or the ballot valid, the batch writer decides under the
@@ -90,5 +95,5 @@ export async function submit(db: Database, writer: BatchWriter, ballot: string, 
 	const increments = toIncrements(questionnaire?.questions ?? [], answers);
 	if (!Array.isArray(increments)) return { ok: false, refusal: answerRefusal(increments) };
 	const outcome = await writer.submit({ roundId, ballotHash: hashToken(ballot), increments });
-	return outcome === 'counted' ? { ok: true } : { ok: false, refusal: outcome };
+	return outcome === 'counted' ? { ok: true, receipt: receiptLines(questionnaire!, increments, locale) } : { ok: false, refusal: outcome };
 }

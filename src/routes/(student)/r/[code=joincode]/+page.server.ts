@@ -23,11 +23,13 @@ export const load: PageServerLoad = async ({ params, getClientAddress }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, params }) => {
+	default: async ({ request }) => {
 		const form = await request.formData();
 		const answers = answersFromForm(form);
-		const result = await studentFlow.submit(database(), serverWriter(), String(form.get('ballot') ?? ''), answers);
-		if (result.ok) redirect(303, localizeHref(`/r/${normaliseJoinCode(params.code)}/thanks`));
+		const result = await studentFlow.submit(database(), serverWriter(), String(form.get('ballot') ?? ''), answers, getLocale());
+		// The thank-you page is this one's answer, not a redirect: it shows what was kept, which
+		// no later request could know (nothing links a submission to anything).
+		if (result.ok) return { receipt: result.receipt };
 		const { refusal } = result;
 		// Only a correctable mistake shows the form again (with the answers kept); after a used
 		// ballot, a closed or a full round, a fresh form would invite counting twice.
