@@ -25,10 +25,13 @@ describe.each(engines)('school organisation on %s', (engine) => {
 		const { db } = handle;
 		const school = await createSchool(db);
 		const id = await groups.create(db, school.id, { name: 'Groep 7', yearLevel: 7 });
-		expect(await groups.find(db, id!)).toEqual({ id, schoolId: school.id, name: 'Groep 7', yearLevel: 7, teacherIds: [] });
+		expect(await groups.find(db, id!)).toEqual({ id, schoolId: school.id, name: 'Groep 7', yearLevel: 7, size: null, teacherIds: [] });
 
+		expect(await groups.update(db, id!, { name: 'Groep 7/8', yearLevel: null, size: 26 })).toBe('updated');
+		expect(await groups.find(db, id!)).toMatchObject({ name: 'Groep 7/8', yearLevel: null, size: 26 });
+		// A form without the size leaves it as it is.
 		expect(await groups.update(db, id!, { name: 'Groep 7/8', yearLevel: null })).toBe('updated');
-		expect(await groups.find(db, id!)).toMatchObject({ name: 'Groep 7/8', yearLevel: null });
+		expect(await groups.find(db, id!)).toMatchObject({ size: 26 });
 		// Changing only the case of its own name is not a duplicate of itself.
 		expect(await groups.update(db, id!, { name: 'groep 7/8', yearLevel: 8 })).toBe('updated');
 

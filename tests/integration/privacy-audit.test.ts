@@ -7,10 +7,16 @@ import { cliEntry, root } from '../../scripts/build-if-stale.js';
 import { seedDemo } from '../../src/cli/demo';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db/client';
-import { memberships, schools } from '../../src/lib/server/db/schema';
+import { hashToken } from '../../src/lib/server/auth/tokens';
+import { groups, memberships, schools } from '../../src/lib/server/db/schema';
+import { checkSchoolData } from '../../src/lib/server/privacy-audit/data-check';
+import * as ballots from '../../src/lib/server/rounds/ballots';
+import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
+import * as rounds from '../../src/lib/server/rounds/rounds';
 import { checkInstance } from '../../src/lib/server/privacy-audit/instance-check';
 import { runPrivacyAudit } from '../../src/lib/server/privacy-audit/report';
 import { checkSchema } from '../../src/lib/server/privacy-audit/schema-check';
+import { createGroup, createQuestionnaireVersion, createSchool, createStaff } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { engines, migrationsDir, openTestDatabase } from '../helpers/test-db';
 
@@ -19,16 +25,38 @@ import { engines, migrationsDir, openTestDatabase } from '../helpers/test-db';
  * every check passes, and each kind of check fails on what it exists to catch.
  */
 
+/** A school whose group of 4 got 6 answers: someone answered for others (padding). */
+async function paddedSchool(db: Database) {
+	const school = await createSchool(db, 'Padschool');
+	const teacher = await createStaff(db, { roles: [{ schoolId: school.id, role: 'teacher' }] });
+	const group = await createGroup(db, school.id, { name: 'Groep 5', teacherIds: [teacher.id] });
+	await db.update(groups).set({ size: 4 }).where(eq(groups.id, group.id));
+	const version = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5' }]);
+	const round = await rounds.open(db, { groupId: group.id, versionId: version.versionId, openedBy: teacher.id });
+	const submissions = await Promise.all(
+		Array.from({ length: 6 }, async () => ({
+			roundId: round.id,
+			ballotHash: hashToken((await ballots.issue(db, round.id))!),
+			increments: [{ questionId: version.questions[0]!.id, choice: '4' }]
+		}))
+	);
+	await applyBatch(db, submissions);
+	await rounds.close(db, round.id);
+	return { school, group, round, teacher };
+}
+
 async function seed(db: Database) {
 	await seedDemo(db, { now: new Date('2026-11-20T10:00:00Z') });
 	const [school] = await db.select({ id: schools.id }).from(schools);
+	const padded = await paddedSchool(db);
 	const roleOf = async (role: 'school_leader' | 'teacher') =>
 		(await db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.role, role)))[0]!.userId;
 	const limits = { absoluteMs: 3_600_000, idleMs: 3_600_000 };
 	return {
 		schoolId: school!.id,
 		leader: (await createSession(db, await roleOf('school_leader'), limits, true)).token,
-		teacher: (await createSession(db, await roleOf('teacher'), limits, true)).token
+		teacher: (await createSession(db, await roleOf('teacher'), limits, true)).token,
+		padded: { schoolId: padded.school.id, roundId: padded.round.id, teacher: (await createSession(db, padded.teacher.id, limits, true)).token }
 	};
 }
 
@@ -50,7 +78,7 @@ describe.each(engines)('the privacy self-test on %s', (engine) => {
 		const html = await nl.text();
 		expect(html).toContain('Alle controles zijn in orde.');
 		expect(html).not.toContain('NIET in orde');
-		for (const id of ['schema.columns', 'schema.names', 'schema.addresses', 'instance.cookies', 'instance.csp', 'instance.third_party', 'data.k_rule', 'data.terms']) {
+		for (const id of ['schema.columns', 'schema.names', 'schema.addresses', 'instance.cookies', 'instance.csp', 'instance.third_party', 'data.k_rule', 'data.terms', 'data.padding']) {
 			expect(html).toContain(`data-check="${id}"`);
 		}
 		// The demo has a group below k in every round: those rounds are counted as hidden.
@@ -58,6 +86,14 @@ describe.each(engines)('the privacy self-test on %s', (engine) => {
 		expect(Number(hidden?.[1])).toBeGreaterThan(0);
 		const en = await (await page(app.seed.leader, '/en')).text();
 		expect(en).toContain('Every check passed.');
+	});
+
+	it('warns the teacher on the results of a round with more answers than students, and fails the padding check', async () => {
+		const { padded } = app.seed;
+		const results = await fetch(`${app.server.url}/rounds/${padded.roundId}/results`, { headers: { cookie: `lesspiegel_session=${padded.teacher}` } });
+		expect(await results.text()).toContain('Deze ronde heeft 6 antwoorden, maar de groep heeft 4 leerlingen');
+		const [padding] = (await app.peek((db) => checkSchoolData(db, padded.schoolId))).filter((c) => c.id === 'data.padding');
+		expect(padding!.findings).toEqual([expect.stringMatching(/^Groep 5, \d{4}-\d{2}-\d{2}: 6 answers from a group of 4$/)]);
 	});
 
 	it('is not there for a teacher', async () => {
@@ -114,6 +150,18 @@ describe('each check of the privacy self-test fails on what it exists to catch',
 			expect(checks['instance.third_party']!.findings).toContain('/: https://cdn.example/analytics.js');
 		} finally {
 			careless.close();
+		}
+	});
+
+	it('the padding check passes again once the group is as large as its answers', async () => {
+		const handle = await openTestDatabase('pglite');
+		try {
+			const { school, group } = await paddedSchool(handle.db);
+			expect((await checkSchoolData(handle.db, school.id)).find((c) => c.id === 'data.padding')!.ok).toBe(false);
+			await handle.db.update(groups).set({ size: 6 }).where(eq(groups.id, group.id));
+			expect((await checkSchoolData(handle.db, school.id)).find((c) => c.id === 'data.padding')!.ok).toBe(true);
+		} finally {
+			await handle.destroy();
 		}
 	});
 

@@ -118,11 +118,14 @@ export const groups = pgTable(
 			.notNull()
 			.references(() => schools.id, { onDelete: 'cascade' }),
 		name: text('name').notNull(),
-		yearLevel: smallint('year_level')
+		yearLevel: smallint('year_level'),
+		/** How many students the group has: a round's default cap, and what a padded count is measured against. */
+		size: smallint('size')
 	},
 	(t) => [
 		uniqueIndex('groups_school_name_unique').on(t.schoolId, sql`lower(${t.name})`),
-		check('groups_year_level_range', sql`${t.yearLevel} between 1 and 15`)
+		check('groups_year_level_range', sql`${t.yearLevel} between 1 and 15`),
+		check('groups_size_range', sql`${t.size} between 1 and 200`)
 	]
 );
 

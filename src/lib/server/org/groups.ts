@@ -6,6 +6,8 @@ import { can, rolesIn, type Actor } from '../policy';
 export interface GroupInput {
 	name: string;
 	yearLevel: number | null;
+	/** How many students: a round's default cap, and the measure of a padded count. Unset: left as it is. */
+	size?: number | null;
 }
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,7 +21,7 @@ export function isId(value: string): boolean {
 export async function create(db: Database, schoolId: string, input: GroupInput): Promise<string | null> {
 	const created = await db
 		.insert(groups)
-		.values({ schoolId, name: input.name, yearLevel: input.yearLevel })
+		.values({ schoolId, name: input.name, yearLevel: input.yearLevel, size: input.size })
 		.onConflictDoNothing()
 		.returning({ id: groups.id });
 	return created[0]?.id ?? null;
@@ -35,7 +37,7 @@ export async function update(db: Database, groupId: string, input: GroupInput): 
 		.where(and(eq(groups.schoolId, group.schoolId), eq(sql`lower(${groups.name})`, input.name.toLowerCase()), ne(groups.id, groupId)));
 	if (other) return 'duplicate';
 	try {
-		await db.update(groups).set({ name: input.name, yearLevel: input.yearLevel }).where(eq(groups.id, groupId));
+		await db.update(groups).set({ name: input.name, yearLevel: input.yearLevel, size: input.size }).where(eq(groups.id, groupId));
 	} catch (error) {
 		// Two groups renamed to the same name at once: the unique index decides.
 		if (isUniqueViolation(error)) return 'duplicate';
@@ -78,7 +80,7 @@ export function teachers(db: Database, groupId: string) {
 export async function find(db: Database, groupId: string) {
 	if (!isId(groupId)) return null;
 	const [group] = await db
-		.select({ id: groups.id, schoolId: groups.schoolId, name: groups.name, yearLevel: groups.yearLevel })
+		.select({ id: groups.id, schoolId: groups.schoolId, name: groups.name, yearLevel: groups.yearLevel, size: groups.size })
 		.from(groups)
 		.where(eq(groups.id, groupId));
 	return group ? { ...group, teacherIds: await teacherIds(db, groupId) } : null;

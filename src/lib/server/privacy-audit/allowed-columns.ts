@@ -34,7 +34,13 @@ export const allowedColumns: Record<string, Record<string, string>> = {
 	},
 	totp_recovery_codes: { user_id: 'staff login data', code_hash: 'hash of a single-use recovery code' },
 	memberships: { user_id: 'staff', school_id: 'staff', role: 'staff: role(s) within a school' },
-	groups: { id: 'key', school_id: 'organisation', name: 'a class name, no person', year_level: 'organisation' },
+	groups: {
+		id: 'key',
+		school_id: 'organisation',
+		name: 'a class name, no person',
+		year_level: 'organisation',
+		size: 'organisation: how many students the group has, a number (nobody named)'
+	},
 	group_teachers: { group_id: 'organisation', user_id: 'staff: which teacher teaches the group' },
 	invitations: {
 		token_hash: 'hash of a single-use link',

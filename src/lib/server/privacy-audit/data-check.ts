@@ -10,24 +10,27 @@ const contactLike = /@|^\+?\d[\d-]{7,}$|^\d{1,3}(\.\d{1,3}){3}$/;
 /**
  * The k rule on the school's own data, through the same report code staff read: every round's
  * results, as the results page and its CSV get them, must show nothing below k (S4), no term
- * given by one student (S7), and no kept term may look like an address or phone number.
+ * given by one student (S7), and no kept term may look like an address or phone number; a round
+ * with more answers than its group has students is flagged (padding: answers not from students).
  */
 export async function checkSchoolData(db: Database, schoolId: string): Promise<Check[]> {
 	const [school] = await db.select({ k: schools.minGroupSize }).from(schools).where(eq(schools.id, schoolId));
 	const ofSchool = await db
-		.select({ id: rounds.id, group: groups.name, openedAt: rounds.openedAt })
+		.select({ id: rounds.id, group: groups.name, openedAt: rounds.openedAt, students: groups.size })
 		.from(rounds)
 		.innerJoin(groups, eq(groups.id, rounds.groupId))
 		.where(eq(groups.schoolId, schoolId));
 	const belowK: string[] = [];
 	const loneTerms: string[] = [];
 	const contact: string[] = [];
+	const padded: string[] = [];
 	let suppressed = 0;
 	for (const round of ofSchool) {
 		const results = await roundResults(db, round.id, 'nl');
 		if (!results) continue;
 		const label = `${round.group}, ${round.openedAt.toISOString().slice(0, 10)}`;
 		if (!results.shown) suppressed++;
+		if (round.students !== null && results.n > round.students) padded.push(`${label}: ${results.n} answers from a group of ${round.students}`);
 		const shownBasis = results.open ? (results.publishedN ?? 0) : results.n;
 		if (results.shown && shownBasis < results.k) belowK.push(`${label}: results of ${shownBasis} responses shown`);
 		for (const question of results.questions) {
@@ -39,5 +42,5 @@ export async function checkSchoolData(db: Database, schoolId: string): Promise<C
 		}
 	}
 	const seen = { kind: 'data', rounds: ofSchool.length, hidden: suppressed, k: school?.k ?? 0 } as const;
-	return [check('data.k_rule', belowK, seen), check('data.terms', [...loneTerms, ...contact], seen)];
+	return [check('data.k_rule', belowK, seen), check('data.terms', [...loneTerms, ...contact], seen), check('data.padding', padded, seen)];
 }

@@ -31,6 +31,10 @@ export const checkTitles: Record<string, Record<Locale, string>> = {
 		nl: 'Geen resultaat van minder dan k leerlingen is zichtbaar, in geen enkele ronde van de school (S4)',
 		en: 'No result of fewer than k students is visible, in any round of the school (S4)'
 	},
+	'data.padding': {
+		nl: 'Geen ronde heeft meer antwoorden dan haar groep leerlingen heeft (niemand antwoordde voor anderen)',
+		en: 'No round has more answers than its group has students (nobody answered for others)'
+	},
 	'data.terms': {
 		nl: 'Geen woord van één leerling en geen woord dat op contactgegevens lijkt is zichtbaar (S7)',
 		en: 'No word of a single student and no word that looks like contact data is visible (S7)'

@@ -43,6 +43,7 @@ export async function roundForStaff(db: Database, roundId: string) {
 			...staffFacts,
 			groupId: groups.id,
 			groupName: groups.name,
+			groupSize: groups.size,
 			schoolId: schools.id,
 			schoolName: schools.name,
 			unusedTans: sql<number>`(select count(*)::int from ${tans} where ${tans.roundId} = ${rounds.id})`

@@ -37,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const group = await visibleGroup(actor, params.groupId);
 	const canManage = can(actor, 'groups.manage', { schoolId: group.schoolId });
 	return {
-		group: { id: group.id, name: group.name, yearLevel: group.yearLevel, teacherIds: group.teacherIds },
+		group: { id: group.id, name: group.name, yearLevel: group.yearLevel, size: group.size, teacherIds: group.teacherIds },
 		school: await schools.find(db, group.schoolId),
 		teachers: await groups.teachers(db, group.id),
 		canManage,
@@ -49,7 +49,7 @@ export const actions: Actions = {
 	update: async ({ locals, params, request }) => {
 		const group = await managedGroup(locals.user!, params.groupId);
 		const form = await request.formData();
-		const values = { name: form.get('name'), yearLevel: form.get('yearLevel') };
+		const values = { name: form.get('name'), yearLevel: form.get('yearLevel'), size: form.get('size') };
 		const parsed = parseForm(groupForm, form);
 		if (parsed.errors) return fail(400, { action: 'update' as const, values, errors: parsed.errors, duplicate: false });
 		const result = await groups.update(database(), group.id, parsed.data);

@@ -19,6 +19,8 @@ export async function roundReport(actor: Actor, roundId: string, locale: roundRe
 		round: { id: round.id, openedAt: round.openedAt, titleNl: round.titleNl, titleEn: round.titleEn },
 		group: { id: round.groupId, name: round.groupName },
 		school: { name: round.schoolName },
+		// Padding (issue 15): more answers than students means someone answered for others.
+		padded: round.groupSize !== null && results.n > round.groupSize ? round.groupSize : null,
 		results
 	};
 }

@@ -24,7 +24,7 @@ export const actions: Actions = {
 		const school = await visibleSchool(locals.user!, params.schoolId);
 		if (!can(locals.user!, 'groups.manage', { schoolId: school.id })) error(404, 'Not found');
 		const form = await request.formData();
-		const values = { name: form.get('name'), yearLevel: form.get('yearLevel') };
+		const values = { name: form.get('name'), yearLevel: form.get('yearLevel'), size: form.get('size') };
 		const parsed = parseForm(groupForm, form);
 		if (parsed.errors) return fail(400, { values, errors: parsed.errors, duplicate: false });
 		const groupId = await groups.create(database(), school.id, parsed.data);

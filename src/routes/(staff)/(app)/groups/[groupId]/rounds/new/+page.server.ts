@@ -42,7 +42,7 @@ async function runGroup(actor: Actor, groupId: string) {
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const group = await runGroup(locals.user!, params.groupId);
 	const versions = await choices.versionChoices(database(), locals.user!.id, group.schoolId);
-	return { group: { id: group.id, name: group.name }, versions, maxTans: manage.MAX_TANS, homeUrl: `${config().ORIGIN}/` };
+	return { group: { id: group.id, name: group.name, size: group.size }, versions, maxTans: manage.MAX_TANS, homeUrl: `${config().ORIGIN}/` };
 };
 
 export const actions: Actions = {
