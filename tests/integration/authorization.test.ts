@@ -74,6 +74,7 @@ const probes: Probe[] = [
 	{ name: "projector view of another teacher's round", method: 'GET', path: (s) => `/rounds/${s.secretClosed.id}/results/discuss`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: "comparison of another teacher's rounds", method: 'GET', path: (s) => `/groups/${s.secret.id}/compare?a=${s.secretClosed.id}&b=${s.secretRound.id}`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: "trends of another teacher's group", method: 'GET', path: (s) => `/groups/${s.secret.id}/trends`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
+	{ name: "trends CSV of another teacher's group", method: 'GET', path: (s) => `/groups/${s.secret.id}/trends/csv`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: 'privacy self-test', method: 'GET', path: (s) => `/schools/${s.school.id}/privacy-audit`, allowed: ['admin', 'leader'] },
 	{ name: 'sign-in settings', method: 'GET', path: (s) => `/schools/${s.school.id}/sign-in`, allowed: ['admin'] },
 	{ name: 'change the sign-in rules', method: 'POST', path: (s) => `/schools/${s.school.id}/sign-in?/settings`, form: { leadersNeedSecondFactor: 'on' }, allowed: ['admin'] },

@@ -303,5 +303,22 @@ describe.each(engines)('dashboards through the real server on %s', (engine) => {
 		expect(trends.status).toBe(200);
 		expect(await trends.text()).toContain('Safe climate');
 		expect((await get(`/groups/${other}/trends`, app.seed.teacher)).status).toBe(404);
+		expect((await get(`/groups/${other}/trends/csv`, app.seed.teacher)).status).toBe(404);
+	});
+
+	it('S4: the trends CSV holds what the trends page shows, and leaves a group below k without scores', async () => {
+		const [shown, , below] = app.seed.groupIds;
+		const csv = await get(`/en/groups/${shown}/trends/csv`, app.seed.leader);
+		expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+		const lines = (await csv.text()).trimEnd().split('\r\n');
+		expect(lines[0]).toMatch(/^# An empty score: fewer than k answers/);
+		expect(lines[1]).toMatch(/^Questionnaire,Date,Responses,/);
+		expect(lines).toHaveLength(3);
+		expect(lines[2]!.split(',')[2]).toBe('6');
+		expect(lines[2]!.split(',').slice(3).some((score) => score !== '')).toBe(true);
+		// Group C has 3 responses, below k = 5: its row has the count and no score at all.
+		const belowLines = (await (await get(`/en/groups/${below}/trends/csv`, app.seed.leader)).text()).trimEnd().split('\r\n');
+		expect(belowLines[2]!.split(',')[2]).toBe('3');
+		expect(belowLines[2]!.split(',').slice(3).every((score) => score === '')).toBe(true);
 	});
 });
