@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db/client';
-import { groups, type StaffRole } from '../../src/lib/server/db/schema';
+import { groups, questionnaireVersions, type StaffRole } from '../../src/lib/server/db/schema';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool, createStaff, giveSecondFactor } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
@@ -46,7 +46,8 @@ async function seed(db: Database) {
 	for (const [who, user] of Object.entries(people)) {
 		if (who !== 'spare') tokens[who as Who] = (await createSession(db, user.id, limits, true)).token;
 	}
-	return { school, other, people, own, secret, secretRound, secretClosed, tokens };
+	const [questionnaire] = await db.select({ questionnaireId: questionnaireVersions.questionnaireId }).from(questionnaireVersions).where(eq(questionnaireVersions.id, version.versionId));
+	return { school, other, people, own, secret, secretRound, secretClosed, tokens, questionnaireId: questionnaire!.questionnaireId };
 }
 
 type Seed = Awaited<ReturnType<typeof seed>>;
@@ -76,6 +77,7 @@ const probes: Probe[] = [
 	{ name: "trends of another teacher's group", method: 'GET', path: (s) => `/groups/${s.secret.id}/trends`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: "trends CSV of another teacher's group", method: 'GET', path: (s) => `/groups/${s.secret.id}/trends/csv`, allowed: ['admin', 'leader', 'care', 'otherTeacher'] },
 	{ name: 'privacy self-test', method: 'GET', path: (s) => `/schools/${s.school.id}/privacy-audit`, allowed: ['admin', 'leader'] },
+	{ name: 'copy a school questionnaire', method: 'POST', path: (s) => `/schools/${s.school.id}/questionnaires/${s.questionnaireId}?/duplicate`, form: {}, allowed: ['admin', 'leader', 'teacher', 'otherTeacher'] },
 	{ name: 'sign-in settings', method: 'GET', path: (s) => `/schools/${s.school.id}/sign-in`, allowed: ['admin'] },
 	{ name: 'change the sign-in rules', method: 'POST', path: (s) => `/schools/${s.school.id}/sign-in?/settings`, form: { leadersNeedSecondFactor: 'on' }, allowed: ['admin'] },
 	{ name: 'school dashboard', method: 'GET', path: (s) => `/schools/${s.school.id}/dashboard`, allowed: ['leader', 'care'] },

@@ -41,6 +41,22 @@ describe.each(engines)('questionnaires on %s', (engine) => {
 		}
 	});
 
+	it('duplicates the latest version as version 1 of a new questionnaire of the given owner, leaving the original alone', async () => {
+		const id = await questionnaires.createFromTemplate(handle.db, { schoolId, ownerId: null, personal: false, templateKey: templateKeys[0]! });
+		const group = await createGroup(handle.db, schoolId);
+		await rounds.open(handle.db, { groupId: group.id, versionId: (await questionnaires.load(handle.db, id))!.version.id, openedBy: null });
+		const original = await questionnaires.load(handle.db, id);
+		const teacher = await createStaff(handle.db, { roles: [{ schoolId, role: 'teacher' }] });
+		const copyId = await questionnaires.duplicate(handle.db, id, { schoolId, ownerId: teacher.id, personal: true });
+		const copy = await questionnaires.load(handle.db, copyId!);
+		expect(copy).toMatchObject({ personal: true, ownerId: teacher.id, version: { number: 1, used: false, titleNl: `${original!.version.titleNl} (kopie)`, titleEn: `${original!.version.titleEn} (copy)` } });
+		const strip = (list: NonNullable<typeof original>["questions"]) => list.map(({ id: _id, ...q }) => q);
+		expect(strip(copy!.questions)).toEqual(strip(original!.questions));
+		expect(copy!.questions.map((q) => q.id)).not.toContain(original!.questions[0]!.id);
+		expect((await questionnaires.load(handle.db, id))!.version).toEqual(original!.version);
+		expect(await questionnaires.duplicate(handle.db, '00000000-0000-4000-8000-000000000000', { schoolId, ownerId: null, personal: false })).toBeNull();
+	});
+
 	it('edits in place while unused and makes version 2 once a round used version 1', async () => {
 		const id = await questionnaires.createBlank(handle.db, { schoolId, ownerId: null, personal: false, titleNl: 'Mijn lijst', titleEn: 'My list' });
 		expect(await questionnaires.saveVersion(handle.db, id, { titleNl: 'Lijst', titleEn: 'List', questions: [question('Een'), question('Twee')] })).toEqual({ number: 1, created: false });

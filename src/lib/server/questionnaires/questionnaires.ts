@@ -85,6 +85,24 @@ export function createBlank(db: Database, input: NewQuestionnaire & { titleNl: s
 	return create(db, input, { titleNl: input.titleNl, titleEn: input.titleEn, questions: [] });
 }
 
+const copyWord = { nl: ' (kopie)', en: ' (copy)' };
+const withCopyWord = (title: string, word: string) => `${title.slice(0, 200 - word.length)}${word}`;
+
+/**
+ * A new questionnaire, owned by `owner`, with the latest version's title (marked as a copy) and
+ * questions as its version 1: nothing of the original's rounds or results comes along.
+ * Null when there is no such questionnaire.
+ */
+export async function duplicate(db: Database, questionnaireId: string, owner: NewQuestionnaire): Promise<string | null> {
+	const original = await load(db, questionnaireId);
+	if (!original) return null;
+	return create(db, owner, {
+		titleNl: withCopyWord(original.version.titleNl, copyWord.nl),
+		titleEn: withCopyWord(original.version.titleEn, copyWord.en),
+		questions: original.questions.map(({ type, promptNl, promptEn, theme, options }) => ({ type, promptNl, promptEn, theme, options }))
+	});
+}
+
 /** The questionnaire with its latest version and that version's questions, or null. */
 export async function load(db: Database, questionnaireId: string) {
 	if (!isId(questionnaireId)) return null;

@@ -1,8 +1,9 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { database } from '$lib/server/db';
 import { questionTypes } from '$lib/server/db/schema';
-import { canEdit } from '$lib/server/questionnaires/access';
+import { canCreate, canEdit } from '$lib/server/questionnaires/access';
+import type { Actor } from '$lib/server/policy';
 import { MAX_QUESTIONS } from '$lib/server/questionnaires/question-schema';
 import * as questionnaires from '$lib/server/questionnaires/questionnaires';
 import { themes } from '$lib/server/questionnaires/templates';
@@ -20,10 +21,20 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		questionnaire: { id: questionnaire.id, personal: questionnaire.personal, archived: questionnaire.archived, number: questionnaire.version.number, used: questionnaire.version.used },
 		draft: draftOf(questionnaire.version, questionnaire.questions),
 		canEdit: canEdit(actor, questionnaire),
+		canDuplicate: copyKind(actor, questionnaire) !== null,
 		types: questionTypes,
 		themes: Object.entries(themes).map(([key, name]) => ({ key, ...name }))
 	};
 };
+
+/**
+ * What a copy becomes: of the same kind when the actor may make that kind, else a personal one
+ * for a teacher (who may copy a school questionnaire to adapt it); null when neither.
+ */
+function copyKind(actor: Actor, questionnaire: { schoolId: string; personal: boolean }): { personal: boolean } | null {
+	if (canCreate(actor, questionnaire.schoolId, questionnaire.personal)) return { personal: questionnaire.personal };
+	return canCreate(actor, questionnaire.schoolId, true) ? { personal: true } : null;
+}
 
 /** Moving, adding and removing change only the draft the page shows until it is saved. */
 async function editDraft(event: RequestEvent, change: (draft: Draft, index: number) => string | void) {
@@ -61,6 +72,15 @@ export const actions: Actions = {
 		editDraft(event, (draft, i) => {
 			if (i >= 0) draft.questions.splice(i, 1);
 		}),
+	duplicate: async ({ locals, params }) => {
+		const actor = locals.user!;
+		const school = await visibleSchool(actor, params.schoolId);
+		const questionnaire = await visibleQuestionnaire(actor, school.id, params.questionnaireId);
+		const kind = copyKind(actor, questionnaire);
+		if (!kind) error(404, 'Not found');
+		const copyId = await questionnaires.duplicate(database(), questionnaire.id, { schoolId: school.id, ownerId: actor.id, personal: kind.personal });
+		redirect(303, localizeHref(`/schools/${school.id}/questionnaires/${copyId}`));
+	},
 	archive: async ({ locals, params }) => {
 		const questionnaire = await editableQuestionnaire(locals.user!, params.schoolId, params.questionnaireId);
 		await questionnaires.archive(database(), questionnaire.id);
