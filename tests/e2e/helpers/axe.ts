@@ -9,6 +9,8 @@ const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 export interface AxeOptions {
 	/** False for a page in a context with JavaScript disabled. */
 	javaScriptEnabled?: boolean;
+	/** Also WCAG AAA's enhanced contrast (7:1), for what is read from the back of a classroom. */
+	aaaContrast?: boolean;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface AxeOptions {
  * clean). Evaluated over the DevTools protocol rather than as a <script> tag, which the app's
  * CSP rightly refuses.
  */
-export async function axeViolations(page: Page, { javaScriptEnabled = true }: AxeOptions = {}): Promise<string[]> {
+export async function axeViolations(page: Page, { javaScriptEnabled = true, aaaContrast = false }: AxeOptions = {}): Promise<string[]> {
 	if (!javaScriptEnabled) {
 		// With JavaScript off, Chromium runs no timers (nor queueMicrotask callbacks), yet axe
 		// waits on setTimeout(fn, 0) after every rule; promise jobs still run. The page's own
@@ -31,12 +33,12 @@ export async function axeViolations(page: Page, { javaScriptEnabled = true }: Ax
 	}
 	await page.evaluate(axeSource);
 	const results = await page.evaluate(
-		(runOnly) =>
-			(window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(
-				document,
-				{ runOnly: { type: 'tag', values: runOnly } }
-			),
-		tags
+		({ runOnly, enhanced }) =>
+			(window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
+				runOnly: { type: 'tag', values: runOnly },
+				rules: enhanced ? { 'color-contrast-enhanced': { enabled: true } } : {}
+			}),
+		{ runOnly: tags, enhanced: aaaContrast }
 	);
 	return results.violations.map((violation) => {
 		const nodes = violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`.trim());
