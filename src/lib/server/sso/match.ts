@@ -30,7 +30,7 @@ function staffOfSchool(db: Database, schoolId: string) {
 		.$dynamic();
 }
 
-export function domainOf(email: string): string {
+function domainOf(email: string): string {
 	return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
 

@@ -19,7 +19,7 @@ import { open } from './secret-box';
  */
 
 const ATTEMPT_TTL_MS = 10 * 60_000;
-export const CALLBACK_PATH = '/login/sso/callback';
+const CALLBACK_PATH = '/login/sso/callback';
 
 export function callbackUrl(): string {
 	return new URL(CALLBACK_PATH, config().ORIGIN).href;
