@@ -47,7 +47,7 @@ describe('a login link that tries to send the staff member elsewhere', () => {
 			await phone.page.fill('input[name=email]', EMAIL);
 			await phone.page.fill('input[name=password]', TEST_PASSWORD);
 			await phone.page.locator('main form button[type=submit]').click();
-			await phone.page.waitForURL((url) => url.pathname === '/dashboard', { timeout: 10_000 });
+			await phone.page.waitForURL((url) => url.pathname === '/dashboard', { timeout: 30_000 });
 			await phone.page.waitForLoadState('networkidle');
 			expect(new URL(phone.page.url()).origin).toBe(new URL(app.server.url).origin);
 			expect(attackerVisits).toBe(0);
