@@ -43,7 +43,8 @@ describe('a login link that tries to send the staff member elsewhere', () => {
 		try {
 			const { port } = attacker.address() as AddressInfo;
 			const next = encodeURIComponent(`/\t/127.0.0.2:${port}/phish`);
-			await phone.page.goto(`${app.server.url}/login?next=${next}`);
+			// Typed and sent once the page is hydrated, so the enhanced form (the issue's case) is what sends it.
+			await phone.page.goto(`${app.server.url}/login?next=${next}`, { waitUntil: 'networkidle' });
 			await phone.page.fill('input[name=email]', EMAIL);
 			await phone.page.fill('input[name=password]', TEST_PASSWORD);
 			await phone.page.locator('main form button[type=submit]').click();
