@@ -6,7 +6,7 @@ import type { Database } from '../../src/lib/server/db/client';
 import { identityProviders, schools, securityLog, staffIdentities, users } from '../../src/lib/server/db/schema';
 import * as providers from '../../src/lib/server/sso/providers';
 import { CookieBrowser } from '../helpers/cookie-browser';
-import { createSchool, createStaff, TEST_PASSWORD } from '../helpers/factories';
+import { createSchool, createStaff, giveSecondFactor, TEST_PASSWORD } from '../helpers/factories';
 import { CONFIDENTIAL_CLIENT, PUBLIC_CLIENT, startOidcProvider, type TestProvider } from '../helpers/oidc-provider';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { freePort } from '../helpers/server';
@@ -40,7 +40,7 @@ function seed(issuer: string) {
 		const eik = await createSchool(db, 'Basisschool De Eik');
 		const anker = await createSchool(db, 'Kindcentrum Het Anker');
 		const admin = await createStaff(db, { email: 'beheer@eik.test', roles: [{ schoolId: eik.id, role: 'admin' }] });
-		await db.update(users).set({ totpKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }).where(eq(users.id, admin.id));
+		await giveSecondFactor(db, admin.id);
 		const teacher = await createStaff(db, { email: 'Juf@Eik.test', roles: [{ schoolId: eik.id, role: 'teacher' }] });
 		await createStaff(db, { email: 'leraar.b@eik.test', roles: [{ schoolId: anker.id, role: 'teacher' }] });
 		await createStaff(db, { email: 'juf@anker.test', roles: [{ schoolId: eik.id, role: 'teacher' }] });

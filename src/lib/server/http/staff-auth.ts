@@ -35,8 +35,8 @@ async function loadSession(event: RequestEvent): Promise<Pick<App.Locals, 'user'
 		return { user: null, session: null };
 	}
 	setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
-	const [roles, secondFactor] = await Promise.all([memberships.ofUser(db, result.user.id), secondFactorRequired(db, result.user.id)]);
-	return { session: result.session, user: { ...result.user, memberships: roles, secondFactorRequired: secondFactor } };
+	const roles = await memberships.ofUser(db, result.user.id);
+	return { session: result.session, user: { ...result.user, memberships: roles, secondFactorRequired: secondFactorRequired(roles) } };
 }
 
 /** Once setup is done it stays done (the setup page is gone for good), so remember it. */

@@ -26,3 +26,12 @@ export function canEdit(actor: Actor, q: QuestionnaireFacts): boolean {
 export function canCreate(actor: Actor, schoolId: string, personal: boolean): boolean {
 	return personal ? rolesIn(actor, schoolId).includes('teacher') : can(actor, 'school.settings', { schoolId });
 }
+
+/**
+ * What a copy becomes: of the same kind when the actor may make that kind, else a personal one
+ * for a teacher (who may copy a school questionnaire to adapt it); null when neither.
+ */
+export function copyKind(actor: Actor, q: Pick<QuestionnaireFacts, 'schoolId' | 'personal'>): { personal: boolean } | null {
+	if (canCreate(actor, q.schoolId, q.personal)) return { personal: q.personal };
+	return canCreate(actor, q.schoolId, true) ? { personal: true } : null;
+}

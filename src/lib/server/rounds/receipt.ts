@@ -12,17 +12,38 @@ export interface ReceiptLine {
 	counter: string;
 }
 
+type Locale = 'nl' | 'en';
 const answeredWord = { nl: 'beantwoord', en: 'answered' };
 
-export function receiptLines(questionnaire: VersionContent, increments: Increment[], locale: 'nl' | 'en'): ReceiptLine[] {
-	const byId = new Map(questionnaire.questions.map((q) => [q.id, q]));
+interface Labels {
+	prompt: string;
+	/** A scale step's or option's words by choice; one-word answers are their own words. */
+	choices: Map<string, string>;
+}
+
+/**
+ * Every submission of a round asks for the same words, so they are worked out once per version
+ * and language, for as long as the cached version content lives (as the join's texts are).
+ */
+const labelTables = new WeakMap<VersionContent, Partial<Record<Locale, Map<string, Labels>>>>();
+
+function labelsOf(questionnaire: VersionContent, locale: Locale): Map<string, Labels> {
+	let tables = labelTables.get(questionnaire);
+	if (!tables) labelTables.set(questionnaire, (tables = {}));
+	return (tables[locale] ??= new Map(
+		questionnaire.questions.map((q) => {
+			const steps = scaleSteps(q.type, locale).map(({ choice, label }) => [choice, label] as const);
+			const options = (q.options ?? []).map((option, i) => [String(i), option[locale]] as const);
+			const choices = new Map<string, string>([...steps, ...options, [RESPONDENTS, answeredWord[locale]]]);
+			return [q.id, { prompt: locale === 'en' ? q.promptEn : q.promptNl, choices }];
+		})
+	));
+}
+
+export function receiptLines(questionnaire: VersionContent, increments: Increment[], locale: Locale): ReceiptLine[] {
+	const labels = labelsOf(questionnaire, locale);
 	return increments.map(({ questionId, choice }) => {
-		const question = byId.get(questionId)!;
-		const prompt = locale === 'en' ? question.promptEn : question.promptNl;
-		if (choice === RESPONDENTS) return { question: prompt, counter: answeredWord[locale] };
-		const option = question.options?.[Number(choice)];
-		const step = scaleSteps(question.type, locale).find((s) => s.choice === choice);
-		const counter = question.type === 'one_word' ? `"${choice}"` : (step?.label ?? (option ? option[locale] : choice));
-		return { question: prompt, counter };
+		const question = labels.get(questionId)!;
+		return { question: question.prompt, counter: question.choices.get(choice) ?? `"${choice}"` };
 	});
 }

@@ -2,8 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { database } from '$lib/server/db';
 import { questionTypes } from '$lib/server/db/schema';
-import { canCreate, canEdit } from '$lib/server/questionnaires/access';
-import type { Actor } from '$lib/server/policy';
+import { canEdit, copyKind } from '$lib/server/questionnaires/access';
 import { MAX_QUESTIONS } from '$lib/server/questionnaires/question-schema';
 import * as questionnaires from '$lib/server/questionnaires/questionnaires';
 import { themes } from '$lib/server/questionnaires/templates';
@@ -26,15 +25,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		themes: Object.entries(themes).map(([key, name]) => ({ key, ...name }))
 	};
 };
-
-/**
- * What a copy becomes: of the same kind when the actor may make that kind, else a personal one
- * for a teacher (who may copy a school questionnaire to adapt it); null when neither.
- */
-function copyKind(actor: Actor, questionnaire: { schoolId: string; personal: boolean }): { personal: boolean } | null {
-	if (canCreate(actor, questionnaire.schoolId, questionnaire.personal)) return { personal: questionnaire.personal };
-	return canCreate(actor, questionnaire.schoolId, true) ? { personal: true } : null;
-}
 
 /** Moving, adding and removing change only the draft the page shows until it is saved. */
 async function editDraft(event: RequestEvent, change: (draft: Draft, index: number) => string | void) {
