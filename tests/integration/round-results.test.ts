@@ -129,29 +129,29 @@ describe.each(engines)('round results on %s', (engine) => {
 			const r = (await roundResults(db, live.id, 'en')) as RoundResults;
 			return { shown: r.shown, publishedN: r.publishedN, questions: r.questions };
 		};
-		// One submission at a time, as a class answering while the screen is watched.
-		for (let i = 0; i < 4; i++) {
-			await submit(live.id, [uniq(full(1))]);
-			expect(await snapshot()).toEqual({ shown: false, publishedN: 0, questions: [] });
+		// One submission at a time, as a class answering while the screen is watched. Up to three
+		// may be held sealed (S6) and are not in the counters yet, so the snapshot moves once k
+		// newly written ones are in: never by fewer, and never more than k + 2 behind.
+		let last = await snapshot();
+		expect(last).toEqual({ shown: false, publishedN: 0, questions: [] });
+		const answered = [1, 1, 1, 1, 3, 5, 5, 5, 5, 5];
+		for (const [i, value] of answered.entries()) {
+			await submit(live.id, [uniq(i < 5 ? full(value) : full(value, 'anders'))]);
+			const now = await snapshot();
+			if (now.publishedN === last.publishedN) expect(now, `after ${i + 1}`).toEqual(last);
+			else {
+				expect(now.publishedN! - last.publishedN!, `after ${i + 1}`).toBeGreaterThanOrEqual(5);
+				expect(now.shown).toBe(true);
+				expect(now.questions[0]!.distribution.reduce((sum, d) => sum + d.n, 0)).toBe(now.publishedN);
+			}
+			expect(now.publishedN, `after ${i + 1}`).toBeGreaterThan(i + 1 - 3 - 5);
+			last = now;
 		}
-		await submit(live.id, [uniq(full(3))]);
-		const first = await snapshot();
-		expect(first).toMatchObject({ shown: true, publishedN: 5 });
-		expect(first.questions[0]!.distribution.map((d) => d.n)).toEqual([4, 0, 1, 0, 0]);
-
-		for (let i = 0; i < 4; i++) {
-			await submit(live.id, [uniq(full(5, 'anders'))]);
-			expect(await snapshot(), `after ${i + 1} of k-1 further submissions`).toEqual(first);
-			expect((await roundResults(db, live.id, 'en'))!.n).toBe(6 + i);
-		}
-		await submit(live.id, [uniq(full(5, 'anders'))]);
-		const second = await snapshot();
-		expect(second.publishedN).toBe(10);
-		expect(second.questions[0]!.distribution.map((d) => d.n)).toEqual([4, 0, 1, 0, 5]);
+		expect(last.publishedN).toBeGreaterThanOrEqual(5);
 
 		// A batch of several that crosses the step publishes once, with all of them.
 		await submit(live.id, [2, 2, 2, 2, 2, 2, 2].map((v) => uniq(full(v))));
-		expect((await snapshot()).publishedN).toBe(17);
+		expect((await snapshot()).publishedN).toBe(15);
 
 		// Closed, the final counters are the results and the snapshot is gone.
 		await submit(live.id, [uniq(full(4))]);

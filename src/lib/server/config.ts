@@ -69,6 +69,12 @@ const schema = z.object({
 		.string()
 		.regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url (43 characters)')
 		.optional(),
+	// Seals the answers held back until they can be written with others of their round (PRIVACY.md
+	// S6, rounds/pool-key.ts): 32 random bytes in base64url. Unset: a key file in DATA_DIR.
+	ANSWER_POOL_KEY: z
+		.string()
+		.regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url (43 characters)')
+		.optional(),
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -83,7 +89,7 @@ export const configVariables: readonly string[] = Object.keys(schema.shape);
 export type Config = z.infer<typeof schema> & { ORIGIN: string };
 
 /** Values that are or may carry a secret: never echoed in an error. */
-const secret = new Set(['DATABASE_URL', 'TARGET_DATABASE_URL', 'SMTP_URL', 'SSO_SECRET_KEY']);
+const secret = new Set(['DATABASE_URL', 'TARGET_DATABASE_URL', 'SMTP_URL', 'SSO_SECRET_KEY', 'ANSWER_POOL_KEY']);
 
 export class ConfigError extends Error {}
 

@@ -441,3 +441,17 @@ export const tans = pgTable(
 	},
 	(t) => [index('tans_round_idx').on(t.roundId)]
 );
+
+/**
+ * S6 at low traffic: answers of a round that could not yet be written in a sum of at least two
+ * submissions, sealed (AES-256-GCM) with a key kept outside the database (rounds/pool-key.ts),
+ * so neither the tables nor the database log can read them. At most one row per round, holding
+ * 1 to 3 submissions in random order; `members` is how many (never more than the tally says).
+ */
+export const heldAnswers = pgTable('held_answers', {
+	roundId: uuid('round_id')
+		.primaryKey()
+		.references(() => rounds.id, { onDelete: 'cascade' }),
+	sealed: text('sealed').notNull(),
+	members: integer('members').notNull()
+});

@@ -2,13 +2,16 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { rowsOf } from '../db/rows';
 import type { Increment } from './answers';
+import * as answerPool from './answer-pool';
+import type { Member } from './answer-pool';
 import { createCoalescer, type CoalescerOptions } from './coalescer';
 
 /**
  * The batch writer (PRIVACY.md S6). Submissions that arrive within a short window are applied
  * together in one transaction: their ballots are consumed and their increments summed, so
- * neither the tables nor the database log can pair a ballot with its answers once a batch
- * holds more than one submission. A submission is answered only after its batch committed;
+ * neither the tables nor the database log can pair a ballot with its answers. Counters grow only
+ * by sums of two or more submissions of a round: at low traffic the rest wait, sealed, in the
+ * round's pool (answer-pool.ts). A submission is answered only after its batch committed;
  * if the batch fails, every submission in it fails and nothing of it is counted, so a retry
  * with the same ballot succeeds exactly once.
  */
@@ -62,57 +65,115 @@ export function laneOf(roundId: string, lanes: number): number {
 	return (hash >>> 0) % lanes;
 }
 
-/** A batch whose outcomes keep changing under it (replays racing in other batches) fails after this many calls. */
+/** A batch whose outcomes or pools keep changing under it (replays racing in other batches) fails after this many calls. */
 const MAX_CALLS = 5;
 
 /**
- * One batch, applied by `apply_answer_batch` (drizzle/0003): returns one outcome per
+ * The round pools (answer-pool.ts) as this process last wrote or read them. Only a belief:
+ * `apply_answer_batch` compares it with the stored pool under the round's lock, and another
+ * instance's batch or a close merely costs one more call. Bounded: the oldest entries go first.
+ */
+interface KnownPool {
+	sealed: string | null;
+	members: Member[];
+}
+const knownPools = new Map<string, KnownPool>();
+const MAX_KNOWN_POOLS = 10_000;
+const NO_POOL: KnownPool = { sealed: null, members: [] };
+
+function remember(roundId: string, pool: KnownPool) {
+	knownPools.delete(roundId);
+	knownPools.set(roundId, pool);
+	if (knownPools.size > MAX_KNOWN_POOLS) knownPools.delete(knownPools.keys().next().value!);
+}
+
+/**
+ * One batch, applied by `apply_answer_batch` (drizzle/0006): returns one outcome per
  * submission, in order. The function applies the batch only when the submissions the server
- * summed are exactly the ones it counts. That is the first call, unless a ballot was used or a
- * round closed or filled up; then the counted ones are summed again. The outcomes change again
+ * planned with, and the pools it planned from, are exactly the ones it finds. That is the first
+ * call, unless a ballot was used, a round closed or filled up, or another instance changed a
+ * pool; then the server plans again from what the function returned. The outcomes change again
  * only if another batch of the same round commits in between, so a second call almost always
  * settles it.
  */
 export async function applyBatch(db: Database, batch: Submission[]): Promise<SubmitOutcome[]> {
 	let counted = batch.map(() => true);
 	for (let call = 1; ; call += 1) {
-		const outcomes = await applyOnce(db, batch, counted);
-		if (outcomes.every((outcome, i) => (outcome === 'counted') === counted[i])) return outcomes;
+		const planned = planPools(batch, counted);
+		const result = await applyOnce(db, batch, counted, planned);
+		if (!result.p) {
+			for (const [roundId, pool] of planned) remember(roundId, pool.after);
+			batch.forEach((s, i) => result.o[i] === 'closed' && knownPools.delete(s.roundId));
+			return result.o;
+		}
 		if (call === MAX_CALLS) throw new Error(`Batch of ${batch.length} did not settle after ${MAX_CALLS} calls`);
-		counted = outcomes.map((outcome) => outcome === 'counted');
+		counted = result.o.map((outcome) => outcome === 'counted');
+		for (const [roundId, sealed] of Object.entries(result.p)) remember(roundId, sealed === null ? NO_POOL : { sealed, members: answerPool.openPool(sealed) });
 	}
 }
 
-async function applyOnce(db: Database, batch: Submission[], counted: boolean[]): Promise<SubmitOutcome[]> {
+interface PlannedPool {
+	before: string | null;
+	after: KnownPool;
+	write: Member[];
+}
+
+/** Per round with counted submissions: what its pool becomes and what is written now. */
+function planPools(batch: Submission[], counted: boolean[]): Map<string, PlannedPool> {
+	const arriving = new Map<string, Member[]>();
+	batch.forEach((submission, i) => {
+		if (!counted[i]) return;
+		const members = arriving.get(submission.roundId);
+		if (members) members.push(submission.increments);
+		else arriving.set(submission.roundId, [submission.increments]);
+	});
+	const planned = new Map<string, PlannedPool>();
+	for (const [roundId, members] of arriving) {
+		const known = knownPools.get(roundId) ?? NO_POOL;
+		const { write, keep } = answerPool.plan(known.members, members);
+		const sealed = keep.length > 0 ? answerPool.sealPool(keep) : null;
+		planned.set(roundId, { before: known.sealed, after: { sealed, members: keep }, write });
+	}
+	return planned;
+}
+
+interface BatchResult {
+	o: SubmitOutcome[];
+	/** Present when nothing was applied: each round's stored pool. */
+	p?: Record<string, string | null>;
+}
+
+async function applyOnce(db: Database, batch: Submission[], counted: boolean[], planned: Map<string, PlannedPool>): Promise<BatchResult> {
 	const submissions = batch.map((s, i) => ({ h: s.ballotHash, r: s.roundId, c: counted[i] }));
-	const [row] = await rowsOf<{ outcomes: SubmitOutcome[] }>(
+	const pools = [...planned].map(([r, pool]) => ({ r, o: pool.before, n: pool.after.sealed, m: pool.after.members.length }));
+	const [row] = await rowsOf<{ result: BatchResult }>(
 		db,
-		sql`select apply_answer_batch(${JSON.stringify(submissions)}::json, ${JSON.stringify(sums(batch, counted))}::json) as outcomes`
+		sql`select apply_answer_batch(${JSON.stringify(submissions)}::json, ${JSON.stringify(sums(planned))}::json, ${JSON.stringify(pools)}::json) as result`
 	);
-	return row!.outcomes;
+	return row!.result;
 }
 
 /**
- * The increments of the counted submissions, summed per (round, question, choice), in the shape
+ * What leaves the pools now, summed per (round, question, choice), in the shape
  * `apply_answer_batch` takes: each id once, counters referring to them by position. A spread
  * batch has about a thousand counters, which as objects were a thousand copies of two UUIDs to
  * build, send and parse.
  */
-function sums(batch: Submission[], counted: boolean[]) {
+function sums(planned: Map<string, PlannedPool>) {
 	const rounds = new Map<string, number>();
 	const questions = new Map<string, number>();
 	const counters = new Map<string, [number, number, string, number]>();
-	batch.forEach((submission, i) => {
-		if (!counted[i]) return;
-		const r = positionOf(rounds, submission.roundId);
-		for (const { questionId, choice } of submission.increments) {
+	for (const [roundId, { write }] of planned) {
+		if (write.length === 0) continue;
+		const r = positionOf(rounds, roundId);
+		for (const { questionId, choice } of write.flat()) {
 			const q = positionOf(questions, questionId);
 			const key = `${r} ${q} ${choice}`;
 			const counter = counters.get(key);
 			if (counter) counter[3] += 1;
 			else counters.set(key, [r, q, choice, 1]);
 		}
-	});
+	}
 	return { r: [...rounds.keys()], q: [...questions.keys()], c: [...counters.values()] };
 }
 

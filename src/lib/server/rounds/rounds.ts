@@ -2,6 +2,7 @@ import { and, eq, isNull, lte, sql } from 'drizzle-orm';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../join-code';
 import type { Database } from '../db/client';
 import { memoize } from '../memo';
+import * as answerPool from './answer-pool';
 import { ballots, publishedCounts, roundTallies, rounds, tans } from '../db/schema';
 
 /** Opening and closing rounds. Who may do so is the caller's check (policy). */
@@ -57,9 +58,13 @@ export async function open(db: Database, input: OpenRound): Promise<{ id: string
 	throw new Error('No free join code after 10 attempts');
 }
 
-/** Closes the round and deletes its ballots and TANs (S3) and its live snapshot (S5). Idempotent. */
+/**
+ * Closes the round, writes its held answers into the counters (S6) and deletes its ballots and
+ * TANs (S3) and its live snapshot (S5). Idempotent.
+ */
 export async function close(db: Database, roundId: string): Promise<void> {
 	await db.transaction(async (tx) => {
+		await answerPool.flush(tx, roundId);
 		await tx.update(rounds).set({ closedAt: sql`now()` }).where(and(eq(rounds.id, roundId), isNull(rounds.closedAt)));
 		await tx.delete(ballots).where(eq(ballots.roundId, roundId));
 		await tx.delete(tans).where(eq(tans.roundId, roundId));

@@ -1,0 +1,84 @@
+import { randomInt } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import * as sealedBox from '../crypto/sealed-box';
+import type { Database } from '../db/client';
+import { answerCounts, heldAnswers, roundTallies } from '../db/schema';
+import type { Increment } from './answers';
+import { poolKey } from './pool-key';
+
+/**
+ * PRIVACY.md S6 at any traffic. A batch hides which ballot caused which increments only when it
+ * holds more than one submission; a lone submission in a quiet classroom would be written alone,
+ * with its ballot, at a moment a teacher may have watched. So the counters of a round only ever
+ * grow by sums of at least two submissions. A round's submissions that cannot yet be written so
+ * wait in its pool, sealed under a key outside the database (pool-key.ts), and the phone is
+ * answered once the sealed pool has committed: nothing acknowledged is lost.
+ *
+ * Once anything was written, a reserve of two always stays in the pool, so the next lone
+ * submission finds company and the close writes at least two. A pool of one exists only while the
+ * round has had one submission in all; if it stays so, the close leaves it sealed (it is below k
+ * and never shown, so nothing is lost to a reader of results by not writing it).
+ */
+
+/** One submission's increments. */
+export type Member = Increment[];
+
+export const RESERVE = 2;
+
+/** Which of a round's held and arriving submissions are written now, and which are held. */
+export function plan(held: Member[], arriving: Member[]): { write: Member[]; keep: Member[] } {
+	const all = shuffled([...held, ...arriving]);
+	if (all.length < 2 * RESERVE) return { write: [], keep: all };
+	return { write: all.slice(RESERVE), keep: all.slice(0, RESERVE) };
+}
+
+/** Fisher-Yates with crypto randomness: the pool's order says nothing of arrival. */
+function shuffled<T>(items: T[]): T[] {
+	for (let i = items.length - 1; i > 0; i -= 1) {
+		const j = randomInt(i + 1);
+		[items[i], items[j]] = [items[j]!, items[i]!];
+	}
+	return items;
+}
+
+type StoredMember = Array<[questionId: string, choice: string]>;
+
+export function sealPool(members: Member[]): string {
+	const stored: StoredMember[] = members.map((member) => member.map(({ questionId, choice }) => [questionId, choice]));
+	return sealedBox.seal(poolKey(), JSON.stringify(stored));
+}
+
+export function openPool(sealed: string): Member[] {
+	let stored: StoredMember[];
+	try {
+		stored = JSON.parse(sealedBox.open(poolKey(), sealed));
+	} catch {
+		throw new Error('Held answers could not be opened: ANSWER_POOL_KEY (or DATA_DIR/answer-pool.key) is not the key they were sealed with');
+	}
+	return stored.map((member) => member.map(([questionId, choice]) => ({ questionId, choice })));
+}
+
+/**
+ * Writes a closing round's pool into its counters, under the round's tally lock (the lock the
+ * batch writer takes first, so no batch changes the pool meanwhile). Part of the close's
+ * transaction.
+ */
+export async function flush(tx: Database, roundId: string): Promise<void> {
+	await tx.select({ n: roundTallies.n }).from(roundTallies).where(eq(roundTallies.roundId, roundId)).for('update');
+	const [pool] = await tx.select({ sealed: heldAnswers.sealed }).from(heldAnswers).where(eq(heldAnswers.roundId, roundId));
+	if (!pool) return;
+	const members = openPool(pool.sealed);
+	if (members.length < 2) return;
+	const counts = new Map<string, { questionId: string; choice: string; n: number }>();
+	for (const { questionId, choice } of members.flat()) {
+		const key = `${questionId} ${choice}`;
+		const count = counts.get(key);
+		if (count) count.n += 1;
+		else counts.set(key, { questionId, choice, n: 1 });
+	}
+	await tx
+		.insert(answerCounts)
+		.values([...counts.values()].map((count) => ({ roundId, ...count })))
+		.onConflictDoUpdate({ target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice], set: { n: sql`${answerCounts.n} + excluded.n` } });
+	await tx.delete(heldAnswers).where(eq(heldAnswers.roundId, roundId));
+}
