@@ -150,6 +150,11 @@ export const allowedColumns: Record<string, Record<string, string>> = {
 		choice: 'S5: counter key (as in answer_counts)',
 		n: 'S5: a copy of answer_counts.n taken every k or more submissions'
 	},
+	held_answers: {
+		round_id: 'S6: the round whose few held submissions these are (one row per round, not per submission)',
+		sealed: 'S6: 1-3 submissions of the round, sealed with a key outside the database until they can be written with others',
+		members: 'S6: how many it holds (a count)'
+	},
 	ballots: { token_hash: 'S3: hash of a single-use ballot', round_id: 'S3: its round, nothing else' },
 	tans: { code_hash: 'S3: hash of a printed one-time code', round_id: 'S3: its round, nothing else' }
 };
