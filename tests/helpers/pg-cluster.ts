@@ -14,6 +14,8 @@ import { freePort } from './server';
 export interface PgCluster {
 	/** Admin URL (user postgres, trust auth, database postgres), for `createPostgresDatabase`. */
 	url: string;
+	/** The server's log file (what `log_statement` writes to). */
+	logFile: string;
 	/** A fast shutdown: sessions are ended, open transactions roll back, committed data stays. */
 	stop(): Promise<void>;
 	/** Starts it again (nothing when it runs). */
@@ -55,7 +57,8 @@ export function pgClusterUnavailable(): string | undefined {
 	return undefined;
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+/** `settings`: more server settings, as `-c name=value` each (e.g. wal_level=logical). */
+export async function startPgCluster(settings: string[] = []): Promise<PgCluster> {
 	const bin = binaryFolder();
 	if (!bin) throw new Error(pgClusterUnavailable());
 	const owner = isRoot ? postgresUser() : undefined;
@@ -69,7 +72,7 @@ export async function startPgCluster(): Promise<PgCluster> {
 	const as = (command: string, args: string[]) => run(...invocation(command, args), { env: { PATH: process.env.PATH, LC_ALL: 'C' }, timeout: 60_000 });
 	// Loopback only, sockets in our own folder. fsync=off only matters when the machine itself
 	// crashes, which no test does: a killed or restarted server still recovers from its WAL.
-	const settings = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, '-c shared_buffers=16MB', '-c max_connections=60', '-c fsync=off'];
+	const options = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, '-c shared_buffers=16MB', '-c max_connections=60', '-c fsync=off', ...settings];
 	const withLog = async (what: string, step: () => Promise<unknown>) => {
 		try {
 			await step();
@@ -82,7 +85,7 @@ export async function startPgCluster(): Promise<PgCluster> {
 	const pgCtl = (args: string[]) => as('pg_ctl', ['-D', dataDir, '-w', '-t', '30', ...args]);
 	const start = async () => {
 		if (running) return;
-		await withLog('start', () => pgCtl(['-l', logFile, '-o', settings.join(' '), 'start']));
+		await withLog('start', () => pgCtl(['-l', logFile, '-o', options.join(' '), 'start']));
 		running = true;
 	};
 	const stop = (mode: 'fast' | 'immediate') => withLog('stop', () => pgCtl(['-m', mode, 'stop'])).then(() => void (running = false));
@@ -102,6 +105,7 @@ export async function startPgCluster(): Promise<PgCluster> {
 	}
 	return {
 		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+		logFile,
 		stop: () => stop('fast'),
 		start,
 		async destroy() {

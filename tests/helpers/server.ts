@@ -44,6 +44,7 @@ function spawnServer(env: Record<string, string | undefined>, timeoutMs: number,
 			HOST: '127.0.0.1',
 			MIGRATIONS_DIR: path.join(root, 'drizzle'),
 			SHUTDOWN_TIMEOUT: '5',
+			ANSWER_POOL_KEY: process.env.ANSWER_POOL_KEY,
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

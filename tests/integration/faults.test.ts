@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client';
-import { answerCounts, roundTallies } from '../../src/lib/server/db/schema';
+import { answerCounts, heldAnswers, roundTallies } from '../../src/lib/server/db/schema';
+import { openPool } from '../../src/lib/server/rounds/answer-pool';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
 import { pgClusterUnavailable, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
@@ -12,7 +13,7 @@ import { resendUntilClear, startLoad, submitAnswers, type Answers, type Load, ty
 /**
  * Fault tests (PRIVACY.md S6, QUALITY.md "Reliability"): PostgreSQL restarts, or the app is
  * killed, while students submit. Afterwards every acknowledged submission is counted exactly
- * once and nothing else is. They run on a PostgreSQL cluster of their own, which they may stop:
+ * once and nothing else is: in the counters, or in the round's sealed pool. They run on a PostgreSQL cluster of their own, which they may stop:
  * the shared server at TEST_DATABASE_URL serves test files running in parallel.
  */
 
@@ -61,6 +62,9 @@ async function counted(app: SeededServer<Seed>) {
 		const rows = await db.select({ questionId: answerCounts.questionId, n: answerCounts.n }).from(answerCounts).where(eq(answerCounts.roundId, roundId));
 		const perQuestion = new Map<string, number>();
 		for (const row of rows) perQuestion.set(row.questionId, (perQuestion.get(row.questionId) ?? 0) + row.n);
+		// The few held sealed until they can be written with others (S6) count as well.
+		const [pool] = await db.select({ sealed: heldAnswers.sealed }).from(heldAnswers).where(eq(heldAnswers.roundId, roundId));
+		for (const { questionId } of pool ? openPool(pool.sealed).flat() : []) perQuestion.set(questionId, (perQuestion.get(questionId) ?? 0) + 1);
 		return { n: tally?.n, perQuestion: [...perQuestion.values()] };
 	});
 }
