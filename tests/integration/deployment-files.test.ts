@@ -59,7 +59,7 @@ describe('compose.yaml', () => {
 		expect(Object.keys(compose.services).sort()).toEqual(['app', 'caddy', 'postgres']);
 		const { app, postgres, caddy } = compose.services;
 		expect(app!.deploy?.replicas).toBe(2);
-		expect(app!.environment).toMatchObject({ ORIGIN: expect.stringMatching(/^https:\/\//), ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1', DATABASE_URL: expect.stringContaining('@postgres:5432/') });
+		expect(app!.environment).toMatchObject({ ORIGIN: expect.stringMatching(/^https:\/\//), ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1', DATABASE_URL: expect.stringContaining('@postgres:5432/'), ANSWER_POOL_KEY: expect.stringContaining('ANSWER_POOL_KEY') });
 		expect(app!.ports).toBeUndefined();
 		expect(postgres!.volumes).toContain('pgdata:/var/lib/postgresql/data');
 		expect(Object.keys(compose.volumes)).toContain('pgdata');
@@ -71,16 +71,16 @@ describe('compose.yaml', () => {
 		const dir = await mkdtemp(path.join(os.tmpdir(), 'lesspiegel-compose-'));
 		try {
 			await cp(path.resolve('compose.yaml'), path.join(dir, 'compose.yaml'));
-			await writeFile(path.join(dir, '.env'), (await read('.env.example')).replace(/^POSTGRES_PASSWORD=$/m, 'POSTGRES_PASSWORD=test-only'));
+			await writeFile(path.join(dir, '.env'), (await read('.env.example')).replace(/^POSTGRES_PASSWORD=$/m, 'POSTGRES_PASSWORD=test-only').replace(/^ANSWER_POOL_KEY=$/m, `ANSWER_POOL_KEY=${'k'.repeat(43)}`));
 			const args = composeCli === 'docker' ? ['compose', 'config', '-q'] : ['config', '-q'];
 			const result = spawnSync(composeCli!, args, { cwd: dir, encoding: 'utf8' });
 			expect(result.stderr).toBe('');
 			expect(result.status).toBe(0);
-			// Without a password it refuses, naming what to set.
+			// Without a password or a pool key it refuses, naming what to set.
 			await writeFile(path.join(dir, '.env'), await read('.env.example'));
 			const refused = spawnSync(composeCli!, args, { cwd: dir, encoding: 'utf8' });
 			expect(refused.status).not.toBe(0);
-			expect(refused.stderr).toContain('POSTGRES_PASSWORD');
+			expect(refused.stderr).toMatch(/POSTGRES_PASSWORD|ANSWER_POOL_KEY/);
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}
