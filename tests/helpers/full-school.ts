@@ -33,17 +33,18 @@ export async function fillEveryTable(db: Database): Promise<void> {
 	const [anyRound] = await db.select({ groupId: roundRows.groupId, versionId: roundRows.versionId }).from(roundRows).limit(1);
 	const tanRound = await rounds.open(db, { groupId: anyRound!.groupId, versionId: anyRound!.versionId, openedBy: leader!.id, tanOnly: true });
 	await manage.generateTans(db, tanRound.id, 5);
-	// An open round with live results and k answers has a published snapshot.
+	// An open round with live results and k written answers has a published snapshot; two more
+	// wait sealed in its pool (S6).
 	const live = await rounds.open(db, { groupId: anyRound!.groupId, versionId: anyRound!.versionId, openedBy: leader!.id, liveResults: true });
 	const [question] = await db.select({ id: questions.id, type: questions.type, options: questions.options }).from(questions).where(eq(questions.versionId, anyRound!.versionId)).orderBy(questions.position).limit(1);
 	const submissions = await Promise.all(
-		Array.from({ length: 5 }, async (_, i) => ({
+		Array.from({ length: 7 }, async (_, i) => ({
 			roundId: live.id,
 			ballotHash: hashToken((await ballots.issue(db, live.id))!),
 			increments: toIncrements([question!], { [question!.id]: (i % 5) + 1 }) as Increment[]
 		}))
 	);
-	expect(await applyBatch(db, submissions)).toEqual(['counted', 'counted', 'counted', 'counted', 'counted']);
+	expect(await applyBatch(db, submissions)).toEqual(submissions.map(() => 'counted'));
 	// Single sign-on and passkeys: a provider, a linked account, a sign-in and a passkey challenge under way.
 	const providerId = await providers.add(db, leader!.schoolId, { name: 'Microsoft', issuer: 'https://login.example.test/v2.0', clientId: 'lesspiegel', clientSecret: '', allowedDomains: ['demo.lesspiegel.invalid'] }, leader!.id, null);
 	await db.insert(staffIdentities).values({ providerId, subject: 'subject-of-the-leader', userId: leader!.id });
