@@ -68,12 +68,13 @@ export function benchHarness(adminUrl, prefix) {
 		 * it listens; `stop()` ends it with SIGTERM, as a service manager would, and waits for it.
 		 * @param {Record<string, string | undefined>} env
 		 * @param {string} entry
+		 * @param {string[]} nodeArgs flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses)
 		 * @returns {Promise<{ url: string; pid: number; stop: () => Promise<void> }>}
 		 */
-		async startServer(env = {}, entry = serverEntry) {
+		async startServer(env = {}, entry = serverEntry, nodeArgs = []) {
 			const port = String(await freePort());
 			const all = { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: port, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: url.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn', ...env };
-			const child = spawn(process.execPath, [entry], {
+			const child = spawn(process.execPath, [...nodeArgs, entry], {
 				cwd: root,
 				env: Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)),
 				stdio: ['ignore', 'pipe', 'pipe']

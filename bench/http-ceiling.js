@@ -59,7 +59,7 @@ const server = http.createServer((req, res) => {
 		try {
 			JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
 		} catch {
-			return reply(res, 400, error('bad_request', 'Ongeldig verzoek (JSON).'));
+			return reply(res, 400, error('bad_request', 'Het verzoek klopt niet: JSON'));
 		}
 		reply(res, fixed.status, fixed.body);
 	});

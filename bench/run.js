@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { buildIfStale, root } from '../scripts/build-if-stale.js';
+import { buildIfStale, root, serverEntry } from '../scripts/build-if-stale.js';
 import { benchHarness } from './harness.js';
 import { pageWeight, STUDENT_PAGE_BUDGET_BYTES } from './page-weight.js';
 import { counted, EMBEDDED_ROUNDS, HOT_ROUND, QUESTIONS, seed, SPREAD_ROUNDS, viaPglite, viaPostgres } from './seed.js';
@@ -31,7 +31,9 @@ const settings = {
 	shapes: list('BENCH_SHAPES', SHAPES.join(',')),
 	warmupMs: number('BENCH_WARMUP_S', 3) * 1000,
 	durationMs: number('BENCH_DURATION_S', 20) * 1000,
-	pgbenchSeconds: number('BENCH_PGBENCH_S', 15)
+	pgbenchSeconds: number('BENCH_PGBENCH_S', 15),
+	// For profiling the app servers: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written when a server stops).
+	serverNodeArgs: (env.BENCH_SERVER_NODE_ARGS || '').split(/\s+/).filter(Boolean)
 };
 const unknownShape = settings.shapes.find((shape) => !(/** @type {readonly string[]} */ (SHAPES).includes(shape)));
 if (unknownShape) throw new Error(`BENCH_SHAPES: unknown shape ${unknownShape} (known: ${SHAPES.join(', ')})`);
@@ -118,6 +120,29 @@ function pgbench(rounds) {
 }
 
 /**
+ * What PostgreSQL spent so far on the bench database: the CPU seconds of its backends (this
+ * machine's /proc; the background writers are shared with other databases and left out) and
+ * the WAL position (cluster-wide: an upper bound when other work writes to the same server).
+ * @param {import('postgres').Sql} sql
+ */
+async function databaseSample(sql) {
+	const backends = await sql`select pid from pg_stat_activity where datname = current_database()`;
+	const [wal] = await sql`select pg_current_wal_lsn() - '0/0'::pg_lsn as bytes`;
+	return { cpu: new Map(backends.map(({ pid }) => [Number(pid), cpuSeconds(Number(pid))])), walBytes: Number(wal?.bytes) };
+}
+
+/**
+ * PostgreSQL's cost per acknowledged submission between two samples: backend CPU ms and WAL bytes.
+ * @param {Awaited<ReturnType<typeof databaseSample>>} before @param {Awaited<ReturnType<typeof databaseSample>>} after @param {number} acknowledged
+ */
+function databaseCost(before, after, acknowledged) {
+	let cpu = 0;
+	// A backend that started during the load counts from zero; one that ended is missed (the pool keeps its connections).
+	for (const [pid, seconds] of after.cpu) if (Number.isFinite(seconds)) cpu += seconds - (before.cpu.get(pid) ?? 0);
+	return { cpuMs: (1000 * cpu) / acknowledged, walBytes: (after.walBytes - before.walBytes) / acknowledged };
+}
+
+/**
  * Opens the embedded database folder in this process (only while no server holds it).
  * @template T @param {(db: import('./seed.js').BenchDb) => Promise<T>} use
  */
@@ -147,14 +172,14 @@ function check(before, after, load) {
 	return { submissions, answers, exact, lost, extra, doubled };
 }
 
-/** @typedef {{ shape: Shape; students: number; load: Load; count?: ReturnType<typeof check> }} Result */
+/** @typedef {{ shape: Shape; students: number; load: Load; count?: ReturnType<typeof check>; database?: ReturnType<typeof databaseCost> }} Result */
 
 const ms = (/** @type {number} */ value) => `${Math.round(value)} ms`;
 const mb = (/** @type {number} */ bytes) => `${Math.round(bytes / 1048576)} MB`;
 const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** @param {Result} result */
-function describe({ shape, students, load, count }) {
+function describe({ shape, students, load, count, database }) {
 	const server = shape === 'ceiling' ? 'ceiling server' : 'server';
 	const counts = count
 		? `; acknowledged ${load.acknowledged}, counted ${count.submissions} (${count.answers} answers) ${count.exact ? 'OK' : `MISMATCH (lost ${count.lost}, counted without acknowledgement ${count.extra})`}`
@@ -162,6 +187,7 @@ function describe({ shape, students, load, count }) {
 	return (
 		`${shape} @${students}: ${Math.round(load.perSecond)} sub/s, p50 ${ms(load.p50)}, p95 ${ms(load.p95)}, p99 ${ms(load.p99)}, max ${ms(load.max)}, ` +
 		`RSS ${mb(load.peakRss)}; CPU cores: ${server} ${load.serverCores.toFixed(2)} (${load.serverCpuMs.toFixed(2)} ms/sub), generator ${load.loadCores.toFixed(2)}` +
+		(database ? `; PostgreSQL backends ${database.cpuMs.toFixed(2)} ms/sub, WAL ${kb(database.walBytes)}/sub` : '') +
 		`${counts}; refusals ${JSON.stringify(load.refusals)}, network errors ${load.networkErrors}`
 	);
 }
@@ -217,11 +243,11 @@ async function main() {
 	let rounds = [];
 	/** @type {import('postgres').Sql | undefined} */
 	let sql;
-	/** @type {{ url: string; pid: number } | undefined} */
+	/** @type {{ url: string; pid: number; stop: () => Promise<void> } | undefined} */
 	let server;
 	if (runs('spread') || runs('hot')) {
 		await harness.createDatabase();
-		server = await harness.startServer(serverEnv);
+		server = await harness.startServer(serverEnv, serverEntry, settings.serverNodeArgs);
 		sql = postgres(harness.url, { max: 2, onnotice: () => {} });
 		rounds = await seed(viaPostgres(sql), HOT_ROUND);
 		console.log(`PostgreSQL: database ${harness.name}, server ${server.url} (pid ${server.pid})`);
@@ -253,14 +279,16 @@ async function main() {
 			const shapeRounds = shape === 'spread' ? rounds.slice(0, SPREAD_ROUNDS) : rounds.slice(SPREAD_ROUNDS);
 			const ids = shapeRounds.map((r) => r.id);
 			const before = await counted(viaPostgres(sql), ids);
+			const databaseBefore = await databaseSample(sql);
 			const load = await runLoad(server.url, shapeRounds.map((r) => r.code), students, server.pid);
-			record({ shape, students, load, count: check(before, await counted(viaPostgres(sql), ids), load) });
+			const database = databaseCost(databaseBefore, await databaseSample(sql), load.acknowledged);
+			record({ shape, students, load, count: check(before, await counted(viaPostgres(sql), ids), load), database });
 		}
 		if (runs('embedded')) {
 			// The folder is locked while the server runs: count before its start and after its stop.
 			const ids = embeddedRounds.map((r) => r.id);
 			const before = await withPglite((db) => counted(db, ids));
-			const embedded = await harness.startServer({ ...serverEnv, DATABASE_URL: undefined, DATA_DIR: dataDir });
+			const embedded = await harness.startServer({ ...serverEnv, DATABASE_URL: undefined, DATA_DIR: dataDir }, serverEntry, settings.serverNodeArgs);
 			const load = await runLoad(embedded.url, embeddedRounds.map((r) => r.code), students, embedded.pid);
 			await embedded.stop();
 			record({ shape: 'embedded', students, load, count: check(before, await withPglite((db) => counted(db, ids)), load) });
@@ -277,6 +305,7 @@ async function main() {
 		if (runs('hot')) tps.hot = pgbench({ first: HOT_ROUND, last: HOT_ROUND });
 		await sql.end({ timeout: 5 });
 		summaries.push(await studentPages(server.url, rounds[0]?.code ?? ''));
+		await server.stop();
 	}
 
 	const ceilingAt = (/** @type {number} */ students) => results.find((r) => r.shape === 'ceiling' && r.students === students)?.load.perSecond;
