@@ -122,13 +122,16 @@ function pgbench(rounds) {
 /**
  * What PostgreSQL spent so far on the bench database: the CPU seconds of its backends (this
  * machine's /proc; the background writers are shared with other databases and left out) and
- * the WAL position (cluster-wide: an upper bound when other work writes to the same server).
+ * the WAL position (cluster-wide: an upper bound when other work writes to the same server),
+ * and its commits (the statistics reach pg_stat_database within about a second: roughly).
  * @param {import('postgres').Sql} sql
  */
 async function databaseSample(sql) {
 	const backends = await sql`select pid from pg_stat_activity where datname = current_database()`;
-	const [wal] = await sql`select pg_current_wal_lsn() - '0/0'::pg_lsn as bytes`;
-	return { cpu: new Map(backends.map(({ pid }) => [Number(pid), cpuSeconds(Number(pid))])), walBytes: Number(wal?.bytes) };
+	const [totals] = await sql`
+		select pg_current_wal_lsn() - '0/0'::pg_lsn as wal, xact_commit as commits
+		from pg_stat_database where datname = current_database()`;
+	return { cpu: new Map(backends.map(({ pid }) => [Number(pid), cpuSeconds(Number(pid))])), walBytes: Number(totals?.wal), commits: Number(totals?.commits) };
 }
 
 /**
@@ -139,7 +142,8 @@ function databaseCost(before, after, acknowledged) {
 	let cpu = 0;
 	// A backend that started during the load counts from zero; one that ended is missed (the pool keeps its connections).
 	for (const [pid, seconds] of after.cpu) if (Number.isFinite(seconds)) cpu += seconds - (before.cpu.get(pid) ?? 0);
-	return { cpuMs: (1000 * cpu) / acknowledged, walBytes: (after.walBytes - before.walBytes) / acknowledged };
+	const per = (/** @type {number} */ total) => total / acknowledged;
+	return { cpuMs: per(1000 * cpu), walBytes: per(after.walBytes - before.walBytes), commits: per(after.commits - before.commits) };
 }
 
 /**
@@ -187,7 +191,7 @@ function describe({ shape, students, load, count, database }) {
 	return (
 		`${shape} @${students}: ${Math.round(load.perSecond)} sub/s, p50 ${ms(load.p50)}, p95 ${ms(load.p95)}, p99 ${ms(load.p99)}, max ${ms(load.max)}, ` +
 		`RSS ${mb(load.peakRss)}; CPU cores: ${server} ${load.serverCores.toFixed(2)} (${load.serverCpuMs.toFixed(2)} ms/sub), generator ${load.loadCores.toFixed(2)}` +
-		(database ? `; PostgreSQL backends ${database.cpuMs.toFixed(2)} ms/sub, WAL ${kb(database.walBytes)}/sub` : '') +
+		(database ? `; PostgreSQL backends ${database.cpuMs.toFixed(2)} ms/sub, WAL ${kb(database.walBytes)}/sub, ${database.commits.toFixed(3)} commits/sub` : '') +
 		`${counts}; refusals ${JSON.stringify(load.refusals)}, network errors ${load.networkErrors}`
 	);
 }
