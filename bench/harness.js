@@ -62,19 +62,34 @@ export function benchHarness(adminUrl, prefix) {
 			return cleaned;
 		},
 		/**
-		 * Starts server.js on a free loopback port on the bench database (it migrates it
-		 * before it listens), with `env` on top; resolves once it listens.
+		 * Starts `entry` (server.js unless told otherwise) on a free loopback port on the bench
+		 * database (server.js migrates it before it listens), with `env` on top: a variable set
+		 * to undefined there is left out (DATABASE_URL for the embedded database). Resolves once
+		 * it listens; `stop()` ends it with SIGTERM, as a service manager would, and waits for it.
 		 * @param {Record<string, string | undefined>} env
-		 * @returns {Promise<{ url: string; pid: number }>}
+		 * @param {string} entry
+		 * @param {string[]} nodeArgs flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses)
+		 * @returns {Promise<{ url: string; pid: number; stop: () => Promise<void> }>}
 		 */
-		async startServer(env = {}) {
+		async startServer(env = {}, entry = serverEntry, nodeArgs = []) {
 			const port = String(await freePort());
-			const child = spawn(process.execPath, [serverEntry], {
+			const all = { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: port, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: url.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn', ...env };
+			const child = spawn(process.execPath, [...nodeArgs, entry], {
 				cwd: root,
-				env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: port, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: url.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn', ...env },
+				env: Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)),
 				stdio: ['ignore', 'pipe', 'pipe']
 			});
 			children.add(child);
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			const stop = async () => {
+				if (child.exitCode === null && child.signalCode === null) {
+					child.kill('SIGTERM');
+					const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+					await exited;
+					clearTimeout(killer);
+				}
+				children.delete(child);
+			};
 			let output = '';
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
@@ -82,7 +97,11 @@ export function benchHarness(adminUrl, prefix) {
 					output = (output + chunk.toString()).slice(-10_000);
 					if (/Listening on /.test(output)) {
 						clearTimeout(timer);
-						resolve({ url: `http://127.0.0.1:${port}`, pid: /** @type {number} */ (child.pid) });
+						resolve({
+							url: `http://127.0.0.1:${port}`,
+							pid: /** @type {number} */ (child.pid),
+							stop
+						});
 					}
 				};
 				child.stdout.on('data', onData);
