@@ -94,7 +94,8 @@ export async function seed(db, rounds) {
 
 /**
  * What the database counted for these rounds: submissions (the tallies) and answers (the
- * counters; 10 per submission here, so an increment applied twice shows too).
+ * counters, plus the answers of the submissions held sealed in the rounds' pools, PRIVACY.md S6;
+ * 10 per submission here, so an increment applied twice shows too).
  * @param {BenchDb} db
  * @param {string[]} ids
  */
@@ -102,5 +103,6 @@ export async function counted(db, ids) {
 	const list = `{${ids.join(',')}}`;
 	const [tally] = await db.query(`select coalesce(sum(n), 0)::int as n from round_tallies where round_id = any($1::uuid[])`, [list]);
 	const [answers] = await db.query(`select coalesce(sum(n), 0)::int as n from answer_counts where round_id = any($1::uuid[])`, [list]);
-	return { submissions: Number(tally?.n), answers: Number(answers?.n) };
+	const [held] = await db.query(`select coalesce(sum(members), 0)::int as n from held_answers where round_id = any($1::uuid[])`, [list]);
+	return { submissions: Number(tally?.n), answers: Number(answers?.n) + QUESTIONS * Number(held?.n) };
 }
