@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { rowsOf } from '../db/rows';
+import { preparedPer } from '../db/prepared';
 import type { Increment } from './answers';
 import * as answerPool from './answer-pool';
 import type { Member } from './answer-pool';
@@ -146,12 +146,19 @@ interface BatchResult {
 async function applyOnce(db: Database, batch: Submission[], counted: boolean[], planned: Map<string, PlannedPool>): Promise<BatchResult> {
 	const submissions = batch.map((s, i) => ({ h: s.ballotHash, r: s.roundId, c: counted[i] }));
 	const pools = [...planned].map(([r, pool]) => ({ r, o: pool.before, n: pool.after.sealed, m: pool.after.members.length }));
-	const [row] = await rowsOf<{ result: BatchResult }>(
-		db,
-		sql`select apply_answer_batch(${JSON.stringify(submissions)}::json, ${JSON.stringify(sums(planned))}::json, ${JSON.stringify(pools)}::json) as result`
-	);
+	const [row] = await applyStatement(db).execute({ submissions: JSON.stringify(submissions), sums: JSON.stringify(sums(planned)), pools: JSON.stringify(pools) });
 	return row!.result;
 }
+
+/** Once per batch, the hottest statement there is: prepared. */
+const applyStatement = preparedPer((db: Database) =>
+	db
+		.select({
+			result: sql<BatchResult>`apply_answer_batch(${sql.placeholder('submissions')}::json, ${sql.placeholder('sums')}::json, ${sql.placeholder('pools')}::json)`
+		})
+		.from(sql`(values (1)) as one(x)`)
+		.prepare('apply_answer_batch')
+);
 
 /**
  * What leaves the pools now, summed per (round, question, choice), in the shape

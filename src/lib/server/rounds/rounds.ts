@@ -1,6 +1,7 @@
 import { and, eq, isNull, lte, sql } from 'drizzle-orm';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../join-code';
 import type { Database } from '../db/client';
+import { preparedPer } from '../db/prepared';
 import { memoize } from '../memo';
 import * as answerPool from './answer-pool';
 import { ballots, publishedCounts, roundTallies, rounds, tans } from '../db/schema';
@@ -100,15 +101,21 @@ const studentFacts = {
  * late for a round hears that it closed rather than that the code is wrong).
  */
 export async function findByCode(db: Database, joinCode: string) {
-	const [round] = await db
+	const [round] = await roundByCode(db).execute({ joinCode });
+	return round ?? null;
+}
+
+/** Every join asks it (once a second per code): prepared. */
+const roundByCode = preparedPer((db: Database) =>
+	db
 		.select(studentFacts)
 		.from(rounds)
 		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
-		.where(eq(rounds.joinCode, joinCode))
+		.where(eq(rounds.joinCode, sql.placeholder('joinCode')))
 		.orderBy(sql`${rounds.closedAt} desc nulls first`)
-		.limit(1);
-	return round ?? null;
-}
+		.limit(1)
+		.prepare('round_by_code')
+);
 
 /**
  * findByCode as the join path asks it, believed for a second, so a class joining at once asks
