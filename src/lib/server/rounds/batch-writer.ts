@@ -69,7 +69,7 @@ export function laneOf(roundId: string, lanes: number): number {
 const MAX_CALLS = 5;
 
 /**
- * The round pools (answer-pool.ts) as this process last wrote or read them. Only a belief:
+ * The round pools (answer-pool.ts) as this process last planned or read them. Only a belief:
  * `apply_answer_batch` compares it with the stored pool under the round's lock, and another
  * instance's batch or a close merely costs one more call. Bounded: the oldest entries go first.
  */
@@ -100,9 +100,17 @@ export async function applyBatch(db: Database, batch: Submission[]): Promise<Sub
 	let counted = batch.map(() => true);
 	for (let call = 1; ; call += 1) {
 		const planned = planPools(batch, counted);
-		const result = await applyOnce(db, batch, counted, planned);
+		// Believed at once: the lane's next batch, sent while this one runs, plans from it, and
+		// the tally locks make it run after this one.
+		for (const [roundId, pool] of planned) remember(roundId, pool.after);
+		let result: BatchResult;
+		try {
+			result = await applyOnce(db, batch, counted, planned);
+		} catch (error) {
+			for (const roundId of planned.keys()) knownPools.delete(roundId);
+			throw error;
+		}
 		if (!result.p) {
-			for (const [roundId, pool] of planned) remember(roundId, pool.after);
 			batch.forEach((s, i) => result.o[i] === 'closed' && knownPools.delete(s.roundId));
 			return result.o;
 		}
