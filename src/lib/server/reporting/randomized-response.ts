@@ -1,4 +1,4 @@
-import { keepProbability } from '$lib/randomized-response';
+import { EPSILON, keepProbability } from '$lib/randomized-response';
 
 /**
  * De-biasing the counters of a randomized-response question (issue 15). Every answer was kept
@@ -76,3 +76,35 @@ export function estimateMean(values: number[], counts: number[]): { unbiased: nu
 	return { unbiased: mean, mean: inRange(mean), low: inRange(mean - half), high: inRange(mean + half) };
 }
 
+
+/** What a report shows of a randomized question besides its counted (noisy) counters. */
+export interface RandomizedResult {
+	/** ln 3, 2 decimals. */
+	epsilon: number;
+	/** How often an answer was kept as given, percent, 1 decimal. */
+	keptPercent: number;
+	/** Per choice, in the distribution's order: the estimate and its 95% interval, percent, 1 decimal. */
+	estimates: Array<{ choice: string; label: string; share: number; low: number; high: number }>;
+	/** Numeric scales: the estimated mean and its 95% interval, 1 decimal; else null. */
+	mean: { mean: number; low: number; high: number } | null;
+}
+
+const oneDecimal = (value: number) => Math.round(value * 10) / 10;
+
+export function randomizedResult(distribution: Array<{ choice: string; label: string; n: number }>, numeric: boolean): RandomizedResult {
+	const counts = distribution.map((d) => d.n);
+	const estimates = estimateShares(counts);
+	const mean = numeric ? estimateMean(distribution.map((d) => Number(d.choice)), counts) : null;
+	return {
+		epsilon: Math.round(EPSILON * 100) / 100,
+		keptPercent: oneDecimal(100 * keepProbability(counts.length)),
+		estimates: distribution.map((d, j) => ({
+			choice: d.choice,
+			label: d.label,
+			share: oneDecimal(100 * estimates[j]!.share),
+			low: oneDecimal(100 * estimates[j]!.low),
+			high: oneDecimal(100 * estimates[j]!.high)
+		})),
+		mean: mean && { mean: oneDecimal(mean.mean), low: oneDecimal(mean.low), high: oneDecimal(mean.high) }
+	};
+}
