@@ -56,10 +56,12 @@ export function estimateShares(counts: number[]): ChoiceEstimate[] {
 }
 
 /**
- * The mean of a numeric scale from the unbiased shares (linear in them, so itself unbiased),
- * with a 95% interval from its variance: the variance of the counted values divided by
- * n (p - q)^2. What is shown (`mean`, `low`, `high`) is held inside the scale's range, which
- * biases it towards the middle a little when the class is near an end of the scale.
+ * The mean of a numeric scale from the unclipped de-biased shares: linear in them, so itself
+ * unbiased. The mean of the clipped, renormalised shares the chart shows would agree with the
+ * chart but lean towards the middle of the scale (by about 0.3 on a 5-step scale at n = 25 in
+ * our simulations), so we show this one and the page says it can differ from the chart. The 95%
+ * interval comes from its variance: the variance of the counted values over n (p - q)^2.
+ * What is shown (`mean`, `low`, `high`) is held inside the scale's range.
  */
 export function estimateMean(values: number[], counts: number[]): { unbiased: number; mean: number; low: number; high: number } | null {
 	const n = counts.reduce((sum, c) => sum + c, 0);
@@ -75,7 +77,6 @@ export function estimateMean(values: number[], counts: number[]): { unbiased: nu
 	const half = Z95 * Math.sqrt(spread / (n * (p - q) ** 2));
 	return { unbiased: mean, mean: inRange(mean), low: inRange(mean - half), high: inRange(mean + half) };
 }
-
 
 /** What a report shows of a randomized question besides its counted (noisy) counters. */
 export interface RandomizedResult {
