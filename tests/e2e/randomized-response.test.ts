@@ -1,6 +1,7 @@
 import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client';
+import * as questionnaires from '../../src/lib/server/questionnaires/questionnaires';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool, createStaff } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
@@ -24,7 +25,8 @@ async function seed(db: Database) {
 	const version = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5', randomized: true }, { type: 'smiley3' }]);
 	const round = await rounds.open(db, { groupId: group.id, versionId: version.versionId, openedBy: teacher.id });
 	const [safe, plain] = version.questions.map((q) => q.id) as [string, string];
-	return { round, safe, plain };
+	const own = await questionnaires.createFromTemplate(db, { schoolId: school.id, ownerId: teacher.id, personal: true, templateKey: 'exit_ticket' });
+	return { round, safe, plain, schoolId: school.id, own };
 }
 
 let app: SeededServer<Awaited<ReturnType<typeof seed>>>;
@@ -60,6 +62,8 @@ async function fixRandom(phone: Phone, u: number) {
 		};
 	}, Math.floor(u * 2 ** 32));
 }
+
+let teacher: Phone;
 
 describe('randomized response from phone to results (privacy: the server never sees the true answer from a phone with JavaScript)', () => {
 	const bodies: Array<{ ballot: string; answers: Record<string, number>; randomized?: boolean }> = [];
@@ -123,7 +127,7 @@ describe('randomized response from phone to results (privacy: the server never s
 	});
 
 	it('the teacher sees the estimate, its 95% interval and epsilon after closing the round', async () => {
-		const teacher = await open();
+		teacher = await open();
 		const page = teacher.page;
 		await page.setViewportSize({ width: 1280, height: 900 });
 		await page.goto(`${app.server.url}/login`, { waitUntil: 'networkidle' });
@@ -151,6 +155,29 @@ describe('randomized response from phone to results (privacy: the server never s
 		await expect(page.getByText('Geschat vóór het afkappen').count()).resolves.toBe(1);
 		expect(await axeViolations(page)).toEqual([]);
 		await screenshot(page, 'randomized-results');
+		expect(teacher.problems()).toEqual([]);
+	});
+
+	it('the teacher turns it on in the questionnaire editor, only for a single-answer question', async () => {
+		const page = teacher.page;
+		const editor = `${app.server.url}/schools/${app.seed.schoolId}/questionnaires/${app.seed.own}`;
+		await page.goto(editor);
+		await page.locator('input[name="q.1.randomized"]').check();
+		// A multiple-choice question cannot have it: the editor says why, next to the box.
+		await page.locator('select[name="q.2.type"]').selectOption('multiple_choice');
+		await page.locator('input[name="q.2.randomized"]').check();
+		await page.getByRole('button', { name: 'Opslaan' }).first().click();
+		await page.locator('#field-q\\.2\\.randomized-error').waitFor();
+		await expect(page.locator('#field-q\\.2\\.randomized-error').textContent()).resolves.toContain('Kan alleen bij vragen met één antwoord');
+		expect(await axeViolations(page)).toEqual([]);
+		await page.locator('select[name="q.2.type"]').selectOption('single_choice');
+		await page.getByRole('button', { name: 'Opslaan' }).first().click();
+		await page.locator('#field-q\\.2\\.randomized-error').waitFor({ state: 'detached' });
+		await page.goto(editor);
+		await expect(page.locator('input[name="q.0.randomized"]').isChecked()).resolves.toBe(false);
+		await expect(page.locator('input[name="q.1.randomized"]').isChecked()).resolves.toBe(true);
+		await expect(page.locator('input[name="q.2.randomized"]').isChecked()).resolves.toBe(true);
+		await screenshot(page, 'randomized-editor');
 		expect(teacher.problems()).toEqual([]);
 	});
 });

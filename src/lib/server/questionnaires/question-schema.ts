@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRandomizable } from '$lib/randomized-response';
+import { isRandomizable } from '../../randomized-response';
 import { questionTypes, type QuestionType } from '../db/schema';
 
 /*

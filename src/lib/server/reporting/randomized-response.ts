@@ -1,4 +1,4 @@
-import { EPSILON, keepProbability } from '$lib/randomized-response';
+import { EPSILON, keepProbability } from '../../randomized-response';
 
 /**
  * De-biasing the counters of a randomized-response question (issue 15). Every answer was kept

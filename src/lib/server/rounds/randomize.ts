@@ -1,4 +1,4 @@
-import { randomizeChoice, secureRandom } from '$lib/randomized-response';
+import { randomizeChoice, secureRandom } from '../../randomized-response';
 import { singleAnswerChoices, type Increment, type QuestionSpec } from './answers';
 
 /**
