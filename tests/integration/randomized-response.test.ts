@@ -1,12 +1,18 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/lib/server/auth/tokens';
 import type { Database } from '../../src/lib/server/db/client';
-import { answerCounts } from '../../src/lib/server/db/schema';
+import { answerCounts, questions } from '../../src/lib/server/db/schema';
+import { schoolDashboard } from '../../src/lib/server/reporting/dashboard';
 import { roundResults, roundResultsCsv } from '../../src/lib/server/reporting/round-results';
+import { groupTrends } from '../../src/lib/server/reporting/themes';
+import { toIncrements } from '../../src/lib/server/rounds/answers';
+import * as ballots from '../../src/lib/server/rounds/ballots';
+import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
-import { engines } from '../helpers/test-db';
+import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
 
 /*
  * Randomized response (issue 15) through the real server. Without JavaScript the student page
@@ -126,5 +132,44 @@ describe.each(engines)('randomized response through the real server on %s', (eng
 		expect(csv).toContain('question,choice,label,estimate_percent,ci95_low_percent,ci95_high_percent');
 		expect(csv).toContain(`1,5,Helemaal eens,${five.share},${five.low},${five.high}`);
 		expect(csv.some((line) => line.startsWith('# Vraag 1: randomized response (epsilon = 1.1;'))).toBe(true);
+	});
+});
+
+describe.each(engines)('randomized response in theme reports on %s', (engine) => {
+	let handle: TestDatabase;
+	beforeEach(async () => {
+		handle = await openTestDatabase(engine);
+	});
+	afterEach(async () => {
+		await handle.destroy();
+	});
+
+	it('a randomized question counts in no theme score, trend or school distribution (its counters are noisy on purpose)', async () => {
+		const db = handle.db;
+		const school = await createSchool(db);
+		const group = await createGroup(db, school.id);
+		const version = await createQuestionnaireVersion(db, school.id, [{ type: 'agree5', randomized: true }, { type: 'agree5' }]);
+		const [noisy, plain] = version.questions.map((q) => q.id) as [string, string];
+		await db.update(questions).set({ theme: 'safe_climate' });
+		const { id } = await rounds.open(db, { groupId: group.id, versionId: version.versionId, openedBy: null });
+		const batch = [];
+		// Six students: the plain question all "5" (score 100), the randomized one counted as "1".
+		for (let i = 0; i < 6; i++) {
+			const increments = toIncrements(version.questions, { [noisy]: 1, [plain]: 5 });
+			if (!Array.isArray(increments)) throw new Error('invalid test answers');
+			batch.push({ roundId: id, ballotHash: hashToken((await ballots.issue(db, id))!), increments });
+		}
+		await applyBatch(db, batch);
+		await rounds.close(db, id);
+
+		const [family] = await groupTrends(db, group.id, 'nl');
+		expect(family!.rounds[0]!.scores).toEqual({ safe_climate: 100 });
+		const dashboard = await schoolDashboard(db, school.id, { from: new Date('2000-01-01'), to: new Date('2100-01-01') }, 'nl');
+		const theme = dashboard!.themes.find((t) => t.key === 'safe_climate')!;
+		expect(theme.school).toMatchObject({ score: 100 });
+		expect(theme.distributions[0]!.items.map((item) => item.n)).toEqual([0, 0, 0, 0, 6]);
+		// The round's own results still show it, as an estimate.
+		const results = await roundResults(db, id, 'nl');
+		expect(results!.questions[0]!.randomized).not.toBeNull();
 	});
 });
