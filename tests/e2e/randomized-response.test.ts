@@ -123,6 +123,18 @@ describe('randomized response from phone to results (privacy: the server never s
 		await expect(page.locator('[data-kept] li').first().textContent()).resolves.toBe('Vraag 1 → één antwoord, deels door toeval gekozen +1');
 		// Not through the JSON API: the server randomizes this one on receipt (integration test).
 		expect(posted.map((url) => new URL(url).pathname)).toEqual([`/r/${app.seed.round.joinCode}`]);
+		// The privacy page states epsilon and the difference between the two ways, in both languages.
+		await page.goto(`${app.server.url}/privacy`);
+		const nl = (await page.locator('main').textContent())!;
+		expect(nl).toContain('epsilon = ln 3, ongeveer 1,1');
+		expect(nl).toContain('in 43% van de gevallen');
+		expect(nl).toContain('de server krijgt het echte antwoord nooit te zien');
+		expect(nl).toContain('vervangt de server het bij ontvangst, voordat er iets wordt opgeslagen');
+		expect(await axeViolations(page, { javaScriptEnabled: false })).toEqual([]);
+		await page.goto(`${app.server.url}/en/privacy`);
+		const en = (await page.locator('main').textContent())!;
+		expect(en).toContain('epsilon = ln 3, about 1.1');
+		expect(en).toContain('the server never sees the real answer');
 		expect(phone.problems()).toEqual([]);
 	});
 
