@@ -62,6 +62,40 @@
 		return answers;
 	}
 
+	// Randomized response (issue 15, docs/privacy.md), on the phone, before the request body is
+	// built: for a question marked [data-randomized] the true answer is kept with probability
+	// odds / (odds + k - 1), otherwise one of the k - 1 other answers is sent, picked with the
+	// phone's cryptographic generator. The server never receives the true answer. A choice is
+	// made once per question and answer, so a resend after a network error repeats it rather
+	// than drawing again (two draws would tell more about the truth).
+	var drawn = {};
+	function uniform() {
+		var word = new Uint32Array(1);
+		crypto.getRandomValues(word);
+		return word[0] / 4294967296;
+	}
+	function randomize(answers) {
+		form.querySelectorAll('[data-randomized]').forEach(function (note) {
+			var id = note.getAttribute('data-randomized');
+			if (typeof answers[id] !== 'number') return;
+			var key = id + ':' + answers[id];
+			if (!(key in drawn)) {
+				var choices = [].map.call(form.querySelectorAll('input[name="s.' + id + '"]'), function (input) {
+					return Number(input.value);
+				});
+				var odds = Number(note.getAttribute('data-odds'));
+				var others = choices.filter(function (c) { return c !== answers[id]; });
+				var keep = uniform() < odds / (odds + choices.length - 1);
+				drawn[key] = keep ? answers[id] : others[Math.floor(uniform() * others.length)];
+			}
+			answers[id] = drawn[key];
+		});
+		return answers;
+	}
+	form.querySelectorAll('[data-randomized]').forEach(function (note) {
+		note.textContent = note.getAttribute('data-msg-phone');
+	});
+
 	// Set once a send may have reached the server without us hearing back.
 	var maybeSent = false;
 	form.addEventListener('submit', function (event) {
@@ -69,7 +103,7 @@
 		var button = form.querySelector('button[type=submit]');
 		button.disabled = true;
 		status.textContent = form.getAttribute('data-msg-sending');
-		var body = JSON.stringify({ ballot: form.elements.ballot.value, answers: collect() });
+		var body = JSON.stringify({ ballot: form.elements.ballot.value, answers: randomize(collect()), randomized: true });
 		fetch('/api/v1/answers', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'accept-language': form.getAttribute('data-lang') },

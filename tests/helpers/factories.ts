@@ -55,6 +55,8 @@ export async function createGroup(db: Database, schoolId: string, options: { nam
 export interface QuestionSeed {
 	type: QuestionType;
 	options?: ChoiceOption[];
+	/** Randomized response (issue 15). */
+	randomized?: boolean;
 }
 
 /** A questionnaire with one version of the given questions (default: one of each type). */
@@ -81,7 +83,8 @@ export async function createQuestionnaireVersion(db: Database, schoolId: string,
 				type: seed.type,
 				promptNl: `Vraag ${position + 1}`,
 				promptEn: `Question ${position + 1}`,
-				options: seed.options ?? null
+				options: seed.options ?? null,
+				randomized: seed.randomized ?? false
 			}))
 		)
 		.returning({ id: questions.id, type: questions.type, options: questions.options });

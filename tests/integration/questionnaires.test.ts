@@ -87,6 +87,29 @@ describe.each(engines)('questionnaires on %s', (engine) => {
 		expect(versions.map((r) => r.number).sort()).toEqual([1, 2]);
 	});
 
+	it('randomized response belongs to the version: turning it on for a used version makes a new one, and copies keep it', async () => {
+		const id = await questionnaires.createBlank(handle.db, { schoolId, ownerId: null, personal: false, titleNl: 'Veilig', titleEn: 'Safe' });
+		await questionnaires.saveVersion(handle.db, id, { titleNl: 'Veilig', titleEn: 'Safe', questions: [question('Ik voel me veilig'), question('Rustig')] });
+		const first = await questionnaires.load(handle.db, id);
+		expect(first!.questions.map((q) => q.randomized)).toEqual([false, false]);
+		const group = await createGroup(handle.db, schoolId);
+		const round = await rounds.open(handle.db, { groupId: group.id, versionId: first!.version.id, openedBy: null });
+
+		const saved = await questionnaires.saveVersion(handle.db, id, { titleNl: 'Veilig', titleEn: 'Safe', questions: [{ ...question('Ik voel me veilig'), randomized: true }, question('Rustig')] });
+		expect(saved).toEqual({ number: 2, created: true });
+		expect((await questionnaires.load(handle.db, id))!.questions.map((q) => q.randomized)).toEqual([true, false]);
+		// The open round keeps answering the version without randomized response.
+		const frozen = await loadForRound(handle.db, (await rounds.find(handle.db, round.id))!.versionId);
+		expect(frozen!.questions.map((q) => q.randomized)).toEqual([false, false]);
+
+		const copy = await questionnaires.duplicate(handle.db, id, { schoolId, ownerId: null, personal: false });
+		expect((await questionnaires.load(handle.db, copy!))!.questions.map((q) => q.randomized)).toEqual([true, false]);
+		// Never on a question without a fixed list of single answers.
+		await expect(
+			questionnaires.saveVersion(handle.db, id, { titleNl: 'V', titleEn: 'S', questions: [{ type: 'one_word', promptNl: 'Woord', promptEn: 'Word', randomized: true }] })
+		).rejects.toThrow();
+	});
+
 	it('refuses invalid content and unknown ids', async () => {
 		const id = await questionnaires.createFromTemplate(handle.db, { schoolId, ownerId: null, personal: false, templateKey: 'exit_ticket' });
 		await expect(questionnaires.saveVersion(handle.db, id, { titleNl: '', titleEn: 'x', questions: [] })).rejects.toThrow();

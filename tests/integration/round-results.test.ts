@@ -115,7 +115,7 @@ describe.each(engines)('round results on %s', (engine) => {
 		expect(byId[ids.multiple]!.distribution.map((d) => [d.label, d.n, d.share])).toEqual([['A', 3, 60], ['B', 2, 40], ['C', 2, 40]]);
 		expect(byId[ids.single]).toMatchObject({ respondents: 0, shown: false, distribution: [] });
 		// No cross-tabulation: every question stands alone, nothing pairs two of them.
-		expect(Object.keys(byId[ids.agree]!).sort()).toEqual(['distribution', 'id', 'mean', 'prompt', 'respondents', 'shown', 'terms', 'theme', 'themeKey', 'type']);
+		expect(Object.keys(byId[ids.agree]!).sort()).toEqual(['distribution', 'id', 'mean', 'prompt', 'randomized', 'respondents', 'shown', 'terms', 'theme', 'themeKey', 'type']);
 	});
 
 	it('S5: while open, no distribution; with live results only in steps of k', async () => {

@@ -11,8 +11,8 @@ function codes(value: unknown): string[] {
 }
 
 describe('question schema', () => {
-	it('accepts a scale question and normalises missing theme and options to null', () => {
-		expect(questionSchema.parse(base)).toEqual({ ...base, theme: null, options: null });
+	it('accepts a scale question and normalises missing theme and options to null (and randomized response to off)', () => {
+		expect(questionSchema.parse(base)).toEqual({ ...base, theme: null, options: null, randomized: false });
 		expect(questionSchema.parse({ ...base, theme: ' safe_climate ', options: [] })).toMatchObject({ theme: 'safe_climate', options: null });
 	});
 
@@ -42,6 +42,14 @@ describe('question schema', () => {
 		for (const type of ['agree5', 'smiley3', 'smiley5', 'rating10', 'one_word']) {
 			expect(codes({ ...base, type, options: options(2) })).toEqual(['options:options_not_allowed']);
 		}
+	});
+
+	it('offers randomized response (privacy, issue 15) on single-answer questions only', () => {
+		for (const type of ['agree5', 'smiley3', 'smiley5', 'rating10']) expect(codes({ ...base, type, randomized: true })).toEqual([]);
+		expect(codes({ ...base, type: 'single_choice', options: options(3), randomized: true })).toEqual([]);
+		expect(codes({ ...base, type: 'multiple_choice', options: options(3), randomized: true })).toEqual(['randomized:randomized_not_allowed']);
+		expect(codes({ ...base, type: 'one_word', randomized: true })).toEqual(['randomized:randomized_not_allowed']);
+		expect(codes({ ...base, randomized: 'yes' })).toEqual(['randomized:Invalid input: expected boolean, received string']);
 	});
 
 	it('takes a template theme or an own snake_case one of at most 40 characters', () => {

@@ -1,4 +1,5 @@
 import { config } from '$lib/server/config';
+import { EPSILON, keepProbability, ODDS } from '$lib/randomized-response';
 import { MIN_GROUP_SIZE } from '$lib/server/db/schema';
 import type { PageServerLoad } from './$types';
 
@@ -8,6 +9,7 @@ export const load: PageServerLoad = () => {
 	return {
 		minGroupSize: MIN_GROUP_SIZE,
 		securityLogDays: cfg.SECURITY_LOG_RETENTION_DAYS,
-		deactivatedAccountDays: cfg.DEACTIVATED_ACCOUNT_RETENTION_DAYS
+		deactivatedAccountDays: cfg.DEACTIVATED_ACCOUNT_RETENTION_DAYS,
+		randomizedResponse: { odds: ODDS, epsilon: Math.round(EPSILON * 100) / 100, keep5: Math.round(100 * keepProbability(5)) }
 	};
 };

@@ -38,7 +38,8 @@ function questionnaireText(q: VersionContent, locale: 'nl' | 'en'): string {
 			id: question.id,
 			type: question.type,
 			prompt: locale === 'en' ? question.promptEn : question.promptNl,
-			options: question.options?.map((o) => (locale === 'en' ? o.en : o.nl)) ?? null
+			options: question.options?.map((o) => (locale === 'en' ? o.en : o.nl)) ?? null,
+			randomized: question.randomized
 		}))
 	}));
 }

@@ -32,7 +32,9 @@ export async function join(request: ApiRequest): Promise<ApiReply> {
 
 const answersBody = z.strictObject({
 	ballot: z.string().max(100),
-	answers: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.array(z.number()).max(50)]))
+	answers: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.array(z.number()).max(50)])),
+	/** The phone applied randomized response to the randomized questions already (issue 15). */
+	randomized: z.boolean().optional()
 });
 
 /** POST /api/v1/answers: one submission, acknowledged once its batch committed (S6). */
@@ -46,7 +48,7 @@ export async function answers(request: ApiRequest): Promise<ApiReply> {
 	}
 	let result: studentFlow.SubmitResult;
 	try {
-		result = await studentFlow.submit(database(), serverWriter(), parsed.data.ballot, parsed.data.answers, locale);
+		result = await studentFlow.submit(database(), serverWriter(), parsed.data.ballot, parsed.data.answers, locale, parsed.data.randomized === true);
 	} catch (error) {
 		log.error('submission batch failed', errorFields(error));
 		return refuse('unavailable', locale);

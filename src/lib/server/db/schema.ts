@@ -336,7 +336,12 @@ export const questions = pgTable(
 		/** e.g. "safe_climate": compares across groups and over time. */
 		theme: text('theme'),
 		/** Choice questions only. */
-		options: jsonb('options').$type<ChoiceOption[]>()
+		options: jsonb('options').$type<ChoiceOption[]>(),
+		/**
+		 * Randomized response (issue 15): each answer is replaced by chance before it is counted
+		 * (on the phone, or on receipt without JavaScript), so the counters are noisy on purpose.
+		 */
+		randomized: boolean('randomized').notNull().default(false)
 	},
 	(t) => [uniqueIndex('questions_position_unique').on(t.versionId, t.position)]
 );

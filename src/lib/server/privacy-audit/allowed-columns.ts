@@ -118,7 +118,8 @@ export const allowedColumns: Record<string, Record<string, string>> = {
 		prompt_nl: 'question text',
 		prompt_en: 'question text',
 		theme: 'question theme',
-		options: 'choice texts'
+		options: 'choice texts',
+		randomized: 'setting: answers are randomized before counting (randomized response), a property of the question'
 	},
 	rounds: {
 		id: 'key',

@@ -14,6 +14,8 @@ export interface VersionContent {
 		promptEn: string;
 		theme: string | null;
 		options: ChoiceOption[] | null;
+		/** Randomized response: the counters hold answers replaced by chance (issue 15). */
+		randomized: boolean;
 	}>;
 }
 
@@ -24,7 +26,15 @@ async function read(db: Database, versionId: string): Promise<VersionContent | n
 		.where(eq(questionnaireVersions.id, versionId));
 	if (!version) return null;
 	const rows = await db
-		.select({ id: questions.id, type: questions.type, promptNl: questions.promptNl, promptEn: questions.promptEn, theme: questions.theme, options: questions.options })
+		.select({
+			id: questions.id,
+			type: questions.type,
+			promptNl: questions.promptNl,
+			promptEn: questions.promptEn,
+			theme: questions.theme,
+			options: questions.options,
+			randomized: questions.randomized
+		})
 		.from(questions)
 		.where(eq(questions.versionId, versionId))
 		.orderBy(asc(questions.position));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRandomizable } from '../../randomized-response';
 import { questionTypes, type QuestionType } from '../db/schema';
 
 /*
@@ -36,9 +37,12 @@ export const questionSchema = z
 		options: z
 			.array(optionSchema)
 			.nullish()
-			.transform((v) => v ?? null)
+			.transform((v) => v ?? null),
+		/** Randomized response (issue 15); single-answer types only. */
+		randomized: z.boolean().default(false)
 	})
 	.superRefine((q, ctx) => {
+		if (q.randomized && !isRandomizable(q.type)) ctx.addIssue({ code: 'custom', path: ['randomized'], message: 'randomized_not_allowed' });
 		if (isChoice(q.type)) {
 			const n = q.options?.length ?? 0;
 			if (n < MIN_OPTIONS || n > MAX_OPTIONS) ctx.addIssue({ code: 'custom', path: ['options'], message: 'options_count' });

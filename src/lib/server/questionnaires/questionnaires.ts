@@ -99,7 +99,7 @@ export async function duplicate(db: Database, questionnaireId: string, owner: Ne
 	return create(db, owner, {
 		titleNl: withCopyWord(original.version.titleNl, copyWord.nl),
 		titleEn: withCopyWord(original.version.titleEn, copyWord.en),
-		questions: original.questions.map(({ type, promptNl, promptEn, theme, options }) => ({ type, promptNl, promptEn, theme, options }))
+		questions: original.questions.map(({ type, promptNl, promptEn, theme, options, randomized }) => ({ type, promptNl, promptEn, theme, options, randomized }))
 	});
 }
 
@@ -124,7 +124,7 @@ export async function load(db: Database, questionnaireId: string) {
 		.where(eq(questionnaires.id, questionnaireId));
 	if (!row) return null;
 	const list = await db
-		.select({ id: questions.id, type: questions.type, promptNl: questions.promptNl, promptEn: questions.promptEn, theme: questions.theme, options: questions.options })
+		.select({ id: questions.id, type: questions.type, promptNl: questions.promptNl, promptEn: questions.promptEn, theme: questions.theme, options: questions.options, randomized: questions.randomized })
 		.from(questions)
 		.where(eq(questions.versionId, row.versionId))
 		.orderBy(asc(questions.position));

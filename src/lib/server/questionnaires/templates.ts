@@ -34,7 +34,8 @@ function build(seeds: Seed[]): QuestionInput[] {
 		theme,
 		promptNl,
 		promptEn,
-		options: options ? options.map(([nl, en]) => ({ nl, en })) : null
+		options: options ? options.map(([nl, en]) => ({ nl, en })) : null,
+		randomized: false
 	}));
 }
 

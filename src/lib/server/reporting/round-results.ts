@@ -7,6 +7,8 @@ import { isId } from '../org/groups';
 import { RESPONDENTS } from '../rounds/answers';
 import { csvDocument, csvRow } from './csv';
 import { isShown } from './k-rule';
+import { randomizedCsvLines } from './randomized-csv';
+import { randomizedResult, type RandomizedResult } from './randomized-response';
 import { scaleSteps } from './scale-labels';
 
 /**
@@ -52,6 +54,11 @@ export interface QuestionResult {
 	mean: number | null;
 	/** One-word questions only: terms given by at least 2 students, most frequent first. */
 	terms: Array<{ term: string; n: number }>;
+	/**
+	 * Randomized response (issue 15): the distribution holds the counters as counted (noisy on
+	 * purpose); this is the de-biased estimate to show, and `mean` is its mean. Null otherwise.
+	 */
+	randomized: RandomizedResult | null;
 }
 
 export interface RoundResults {
@@ -109,6 +116,7 @@ interface QuestionContent {
 	promptEn: string;
 	theme: string | null;
 	options: Array<{ nl: string; en: string }> | null;
+	randomized: boolean;
 }
 
 function questionResult(question: QuestionContent, counts: Map<string, number>, k: number, locale: Locale): QuestionResult {
@@ -117,7 +125,7 @@ function questionResult(question: QuestionContent, counts: Map<string, number>, 
 	const respondents =
 		question.type === 'multiple_choice' ? (counts.get(RESPONDENTS) ?? 0) : [...counts.values()].reduce((sum, n) => sum + n, 0);
 	const base = { id: question.id, type: question.type, prompt: locale === 'en' ? question.promptEn : question.promptNl, theme: themeName, themeKey, respondents };
-	if (!isShown(respondents, k)) return { ...base, shown: false, distribution: [], mean: null, terms: [] };
+	if (!isShown(respondents, k)) return { ...base, shown: false, distribution: [], mean: null, terms: [], randomized: null };
 
 	const share = (n: number) => oneDecimal((100 * n) / respondents);
 	if (question.type === 'one_word') {
@@ -125,7 +133,7 @@ function questionResult(question: QuestionContent, counts: Map<string, number>, 
 			.filter(([, n]) => n >= MIN_TERM_COUNT)
 			.sort(([a, x], [b, y]) => y - x || a.localeCompare(b, locale))
 			.map(([term, n]) => ({ term, n }));
-		return { ...base, shown: true, distribution: [], mean: null, terms };
+		return { ...base, shown: true, distribution: [], mean: null, terms, randomized: null };
 	}
 	const steps = meanTypes.has(question.type)
 		? scaleSteps(question.type, locale)
@@ -134,8 +142,12 @@ function questionResult(question: QuestionContent, counts: Map<string, number>, 
 		const n = counts.get(choice) ?? 0;
 		return { choice, label, n, share: share(n) };
 	});
+	if (question.randomized) {
+		const randomized = randomizedResult(distribution, meanTypes.has(question.type));
+		return { ...base, shown: true, distribution, mean: randomized.mean?.mean ?? null, terms: [], randomized };
+	}
 	const mean = meanTypes.has(question.type) ? oneDecimal(distribution.reduce((sum, d) => sum + Number(d.choice) * d.n, 0) / respondents) : null;
-	return { ...base, shown: true, distribution, mean, terms: [] };
+	return { ...base, shown: true, distribution, mean, terms: [], randomized: null };
 }
 
 /** The results of a round as PRIVACY.md allows them to be seen, or null when there is no such round. */
@@ -198,5 +210,6 @@ export function roundResultsCsv(results: RoundResults): string {
 		if (!q.shown) lines.push(`# ${notes.question(i + 1, results.k)}`);
 	});
 	if (results.questions.some((q) => q.type === 'one_word' && q.shown)) lines.push(`# ${notes.terms}`);
+	lines.push(...randomizedCsvLines(results.questions, results.locale));
 	return csvDocument(lines);
 }

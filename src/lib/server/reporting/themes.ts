@@ -58,7 +58,9 @@ export function shownQuestions(db: Database, where: SQL) {
 			.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
 			.innerJoin(groups, eq(groups.id, rounds.groupId))
 			.innerJoin(schools, eq(schools.id, groups.schoolId))
-			.where(and(where, closed, isNotNull(questions.theme), inArray(questions.type, [...scaleTypes])))
+			// Randomized-response questions (issue 15) count nowhere here: their counters are noisy
+			// on purpose, and summed as they are they would pull every theme towards the middle.
+			.where(and(where, closed, isNotNull(questions.theme), inArray(questions.type, [...scaleTypes]), eq(questions.randomized, false)))
 			.groupBy(rounds.groupId, rounds.id, roundTallies.n, schools.minGroupSize, questions.id, questions.type, questions.theme)
 			.having(and(gte(roundTallies.n, schools.minGroupSize), gte(sql`sum(${answerCounts.n})`, schools.minGroupSize)))
 	);

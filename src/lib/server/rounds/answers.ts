@@ -33,6 +33,17 @@ const scaleRange: Partial<Record<QuestionType, [number, number]>> = {
 	rating10: [0, 10]
 };
 
+/**
+ * The choices a single-answer question counts, as counter keys: the scale's values or the
+ * option indexes. Empty for multiple choice and one word (randomized response needs a list).
+ */
+export function singleAnswerChoices(question: QuestionSpec): string[] {
+	const range = scaleRange[question.type];
+	if (range) return Array.from({ length: range[1] - range[0] + 1 }, (_, i) => String(range[0] + i));
+	if (question.type === 'single_choice') return (question.options ?? []).map((_, i) => String(i));
+	return [];
+}
+
 /** S7: one lower-case word of letters, digits, hyphens or apostrophes; no spaces, at most 30 characters. */
 export function normaliseWord(input: string): string | null {
 	const word = input.normalize('NFC').trim().toLocaleLowerCase('nl');

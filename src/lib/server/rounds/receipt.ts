@@ -14,11 +14,19 @@ export interface ReceiptLine {
 
 type Locale = 'nl' | 'en';
 const answeredWord = { nl: 'beantwoord', en: 'answered' };
+/**
+ * Randomized response (issue 15): the receipt names no answer for such a question. The counter
+ * that went up is the chosen-by-chance one; naming it would show the student, and anyone
+ * looking at the phone, whether the answer was replaced, so the receipt says only what is true
+ * of every such submission.
+ */
+const byChanceWords = { nl: 'één antwoord, deels door toeval gekozen', en: 'one answer, partly chosen by chance' };
 
 interface Labels {
 	prompt: string;
 	/** A scale step's or option's words by choice; one-word answers are their own words. */
 	choices: Map<string, string>;
+	randomized: boolean;
 }
 
 /**
@@ -35,7 +43,7 @@ function labelsOf(questionnaire: VersionContent, locale: Locale): Map<string, La
 			const steps = scaleSteps(q.type, locale).map(({ choice, label }) => [choice, label] as const);
 			const options = (q.options ?? []).map((option, i) => [String(i), option[locale]] as const);
 			const choices = new Map<string, string>([...steps, ...options, [RESPONDENTS, answeredWord[locale]]]);
-			return [q.id, { prompt: locale === 'en' ? q.promptEn : q.promptNl, choices }];
+			return [q.id, { prompt: locale === 'en' ? q.promptEn : q.promptNl, choices, randomized: q.randomized }];
 		})
 	));
 }
@@ -44,6 +52,7 @@ export function receiptLines(questionnaire: VersionContent, increments: Incremen
 	const labels = labelsOf(questionnaire, locale);
 	return increments.map(({ questionId, choice }) => {
 		const question = labels.get(questionId)!;
+		if (question.randomized) return { question: question.prompt, counter: byChanceWords[locale] };
 		return { question: question.prompt, counter: question.choices.get(choice) ?? `"${choice}"` };
 	});
 }

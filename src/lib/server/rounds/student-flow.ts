@@ -4,6 +4,7 @@ import * as content from '../questionnaires/content';
 import { receiptLines, type ReceiptLine } from './receipt';
 import { toIncrements, type AnswerProblem } from './answers';
 import * as ballots from './ballots';
+import { randomizeIncrements } from './randomize';
 import type { BatchWriter } from './batch-writer';
 import * as rounds from './rounds';
 
@@ -54,7 +55,8 @@ export function pageView(joined: Joined, locale: 'nl' | 'en') {
 			id: q.id,
 			type: q.type,
 			prompt: en ? q.promptEn : q.promptNl,
-			options: q.options?.map((o) => (en ? o.en : o.nl)) ?? []
+			options: q.options?.map((o) => (en ? o.en : o.nl)) ?? [],
+			randomized: q.randomized
 		}))
 	};
 }
@@ -83,8 +85,17 @@ function answerRefusal(problem: AnswerProblem): 'invalid' | 'empty' | 'invalid_w
  * Validates completely, then hands the increments to the batch writer and waits for its commit.
  * The receipt says what was kept, in `locale`, made from the same increments (valid increments
  * need questions, so a counted submission always has its questionnaire).
+ * `randomizedOnPhone`: the phone already applied randomized response to the randomized
+ * questions (issue 15); otherwise the server does, before anything is queued.
  */
-export async function submit(db: Database, writer: BatchWriter, ballot: string, answers: Record<string, unknown>, locale: 'nl' | 'en'): Promise<SubmitResult> {
+export async function submit(
+	db: Database,
+	writer: BatchWriter,
+	ballot: string,
+	answers: Record<string, unknown>,
+	locale: 'nl' | 'en',
+	randomizedOnPhone: boolean
+): Promise<SubmitResult> {
 	const roundId = ballots.roundOfToken(ballot);
 	if (!roundId) return { ok: false, refusal: 'invalid' };
 	// Whether the round is open, full or the ballot valid, the batch writer decides under the
@@ -92,8 +103,10 @@ export async function submit(db: Database, writer: BatchWriter, ballot: string, 
 	const versionId = await rounds.versionOf(db, roundId);
 	if (!versionId) return { ok: false, refusal: 'ballot_used' };
 	const questionnaire = await content.loadForRound(db, versionId);
-	const increments = toIncrements(questionnaire?.questions ?? [], answers);
-	if (!Array.isArray(increments)) return { ok: false, refusal: answerRefusal(increments) };
+	const questions = questionnaire?.questions ?? [];
+	const valid = toIncrements(questions, answers);
+	if (!Array.isArray(valid)) return { ok: false, refusal: answerRefusal(valid) };
+	const increments = randomizedOnPhone ? valid : randomizeIncrements(questions, valid);
 	const outcome = await writer.submit({ roundId, ballotHash: hashToken(ballot), increments });
 	return outcome === 'counted' ? { ok: true, receipt: receiptLines(questionnaire!, increments, locale) } : { ok: false, refusal: outcome };
 }

@@ -26,7 +26,8 @@ export const actions: Actions = {
 	default: async ({ request }) => {
 		const form = await request.formData();
 		const answers = answersFromForm(form);
-		const result = await studentFlow.submit(database(), serverWriter(), String(form.get('ballot') ?? ''), answers, getLocale());
+		// A form post comes from a phone without JavaScript: the server randomizes (issue 15).
+		const result = await studentFlow.submit(database(), serverWriter(), String(form.get('ballot') ?? ''), answers, getLocale(), false);
 		// The thank-you page is this one's answer, not a redirect: it shows what was kept, which
 		// no later request could know (nothing links a submission to anything).
 		if (result.ok) return { receipt: result.receipt };

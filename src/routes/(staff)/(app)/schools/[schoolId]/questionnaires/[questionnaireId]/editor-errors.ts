@@ -7,6 +7,7 @@ const messages: Record<string, () => string> = {
 	options_not_allowed: m.questionnaire_error_options_not_allowed,
 	option_format: m.questionnaire_error_option_format,
 	theme_format: m.questionnaire_error_theme_format,
+	randomized_not_allowed: m.questionnaire_error_randomized_not_allowed,
 	too_many_questions: m.questionnaire_error_too_many
 };
 

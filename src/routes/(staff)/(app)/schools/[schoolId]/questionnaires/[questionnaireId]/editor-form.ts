@@ -13,6 +13,8 @@ export interface DraftQuestion {
 	theme: string;
 	/** One choice per line, "Dutch | English". */
 	options: string;
+	/** Randomized response (issue 15): a checkbox, so absent from the form when off. */
+	randomized: boolean;
 }
 
 export interface Draft {
@@ -31,12 +33,19 @@ export function readDraft(form: FormData): Draft {
 	// One past the maximum, so a forged longer form is refused by the schema rather than cut.
 	for (let i = 0; i <= MAX_QUESTIONS && form.has(`q.${i}.type`); i++) {
 		const field = (name: string) => text(form, `q.${i}.${name}`);
-		questions.push({ type: field('type'), promptNl: field('promptNl'), promptEn: field('promptEn'), theme: field('theme'), options: field('options') });
+		questions.push({
+			type: field('type'),
+			promptNl: field('promptNl'),
+			promptEn: field('promptEn'),
+			theme: field('theme'),
+			options: field('options'),
+			randomized: form.has(`q.${i}.randomized`)
+		});
 	}
 	return { titleNl: text(form, 'titleNl'), titleEn: text(form, 'titleEn'), questions };
 }
 
-export function draftOf(version: { titleNl: string; titleEn: string }, questions: Array<{ type: QuestionType; promptNl: string; promptEn: string; theme: string | null; options: ChoiceOption[] | null }>): Draft {
+export function draftOf(version: { titleNl: string; titleEn: string }, questions: Array<{ type: QuestionType; promptNl: string; promptEn: string; theme: string | null; options: ChoiceOption[] | null; randomized: boolean }>): Draft {
 	return {
 		titleNl: version.titleNl,
 		titleEn: version.titleEn,
@@ -45,12 +54,13 @@ export function draftOf(version: { titleNl: string; titleEn: string }, questions
 			promptNl: q.promptNl,
 			promptEn: q.promptEn,
 			theme: q.theme ?? '',
-			options: (q.options ?? []).map((o) => `${o.nl} | ${o.en}`).join('\n')
+			options: (q.options ?? []).map((o) => `${o.nl} | ${o.en}`).join('\n'),
+			randomized: q.randomized
 		}))
 	};
 }
 
-export const emptyQuestion: DraftQuestion = { type: 'agree5', promptNl: '', promptEn: '', theme: '', options: '' };
+export const emptyQuestion: DraftQuestion = { type: 'agree5', promptNl: '', promptEn: '', theme: '', options: '', randomized: false };
 
 function parseOptions(value: string): ChoiceOption[] | 'option_format' {
 	const lines = value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
@@ -69,7 +79,14 @@ export function parseDraft(draft: Draft): { data: VersionInput; errors?: undefin
 	const questions = draft.questions.map((q, i) => {
 		const options = parseOptions(q.options);
 		if (options === 'option_format') errors[`q.${i}.options`] = options;
-		return { type: q.type, promptNl: q.promptNl, promptEn: q.promptEn, theme: q.theme.trim() || null, options: options === 'option_format' ? [] : options };
+		return {
+			type: q.type,
+			promptNl: q.promptNl,
+			promptEn: q.promptEn,
+			theme: q.theme.trim() || null,
+			options: options === 'option_format' ? [] : options,
+			randomized: q.randomized
+		};
 	});
 	const result = versionSchema.safeParse({ titleNl: draft.titleNl, titleEn: draft.titleEn, questions });
 	for (const issue of result.error?.issues ?? []) {

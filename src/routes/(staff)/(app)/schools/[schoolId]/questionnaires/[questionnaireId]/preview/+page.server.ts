@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			id: questionnaire.id,
 			titleNl: questionnaire.version.titleNl,
 			titleEn: questionnaire.version.titleEn,
-			questions: questionnaire.questions.map((q) => ({ id: q.id, type: q.type, promptNl: q.promptNl, promptEn: q.promptEn, options: q.options ?? [] }))
+			questions: questionnaire.questions.map((q) => ({ id: q.id, type: q.type, promptNl: q.promptNl, promptEn: q.promptEn, options: q.options ?? [], randomized: q.randomized }))
 		}
 	};
 };

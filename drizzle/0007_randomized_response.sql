@@ -1,0 +1,1 @@
+ALTER TABLE "questions" ADD COLUMN "randomized" boolean DEFAULT false NOT NULL;
