@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client';
-import { answerCounts, heldAnswers, roundTallies } from '../../src/lib/server/db/schema';
-import { openPool } from '../../src/lib/server/rounds/answer-pool';
+import { answerCounts, roundTallies } from '../../src/lib/server/db/schema';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
+import { heldIncrements } from '../helpers/held-answers';
 import { pgClusterUnavailable, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { startServer, type RunningServer } from '../helpers/server';
@@ -63,8 +63,7 @@ async function counted(app: SeededServer<Seed>) {
 		const perQuestion = new Map<string, number>();
 		for (const row of rows) perQuestion.set(row.questionId, (perQuestion.get(row.questionId) ?? 0) + row.n);
 		// The few held sealed until they can be written with others (S6) count as well.
-		const [pool] = await db.select({ sealed: heldAnswers.sealed }).from(heldAnswers).where(eq(heldAnswers.roundId, roundId));
-		for (const { questionId } of pool ? openPool(pool.sealed).flat() : []) perQuestion.set(questionId, (perQuestion.get(questionId) ?? 0) + 1);
+		for (const { questionId } of await heldIncrements(db, roundId)) perQuestion.set(questionId, (perQuestion.get(questionId) ?? 0) + 1);
 		return { n: tally?.n, perQuestion: [...perQuestion.values()] };
 	});
 }

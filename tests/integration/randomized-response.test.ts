@@ -11,6 +11,7 @@ import * as ballots from '../../src/lib/server/rounds/ballots';
 import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
+import { heldIncrements } from '../helpers/held-answers';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
 
@@ -34,9 +35,12 @@ async function seed(db: Database) {
 
 type Seed = Awaited<ReturnType<typeof seed>>;
 
+/** What a question's counters hold, with the answers still held sealed in the round's pool (S6). */
 async function countsOf(db: Database, roundId: string, questionId: string): Promise<Record<string, number>> {
 	const rows = await db.select({ questionId: answerCounts.questionId, choice: answerCounts.choice, n: answerCounts.n }).from(answerCounts).where(eq(answerCounts.roundId, roundId));
-	return Object.fromEntries(rows.filter((r) => r.questionId === questionId).map((r) => [r.choice, r.n]));
+	const counts: Record<string, number> = Object.fromEntries(rows.filter((r) => r.questionId === questionId).map((r) => [r.choice, r.n]));
+	for (const held of await heldIncrements(db, roundId)) if (held.questionId === questionId) counts[held.choice] = (counts[held.choice] ?? 0) + 1;
+	return counts;
 }
 
 describe.each(engines)('randomized response through the real server on %s', (engine) => {
