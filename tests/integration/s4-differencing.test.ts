@@ -1,20 +1,26 @@
 import { isDeepStrictEqual } from 'node:util';
 import { eq, isNull } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unflatten } from 'devalue';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRandom, groupProfiles, simulatePupil } from '../../src/cli/demo-answers';
 import { seedDemo } from '../../src/cli/demo';
+import { createSession } from '../../src/lib/server/auth/sessions';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import type { Database } from '../../src/lib/server/db/client';
 import { groups, rounds as roundRows, schools } from '../../src/lib/server/db/schema';
 import { loadForRound } from '../../src/lib/server/questionnaires/content';
-import { schoolDashboard, type Dashboard } from '../../src/lib/server/reporting/dashboard';
+import { comparisonFor, dashboardFor, trendsFor } from '../../src/lib/server/reporting/access';
+import { dashboardCsv, schoolDashboard, type Dashboard } from '../../src/lib/server/reporting/dashboard';
 import { parsePeriod } from '../../src/lib/server/reporting/period';
-import { roundResults, type RoundResults } from '../../src/lib/server/reporting/round-results';
+import { roundResults, roundResultsCsv, type RoundResults } from '../../src/lib/server/reporting/round-results';
+import type { TrendFamily } from '../../src/lib/server/reporting/themes';
+import { trendsCsv } from '../../src/lib/server/reporting/trends-csv';
 import { toIncrements } from '../../src/lib/server/rounds/answers';
 import * as ballots from '../../src/lib/server/rounds/ballots';
 import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
 import * as rounds from '../../src/lib/server/rounds/rounds';
-import { askedPeriods, collectViews, dashboardBases, rewriteWithheldAnswers, roundIdsOfGroups, roundsOf } from '../helpers/report-views';
+import { askedPeriods, collectViews, dashboardBases, rewriteWithheldAnswers, roundIdsOfGroups, roundsOf, staffOf } from '../helpers/report-views';
+import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
 
 /**
@@ -52,8 +58,8 @@ import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db
  *    Not tried: a question between two snapshots, which can move by fewer than k answers when
  *    pupils skip it (the snapshot steps by k submissions); the snapshot is taken in the
  *    database function apply_answer_batch, so that needs a migration (docs/privacy.md, S4).
- * The CSV and the JSON behind each page carry exactly these domain results: that is
- * tests/integration/s4-pages.test.ts, through the real server.
+ * 4. Through the real server, the CSV and the JSON behind each page (`__data.json`, what a
+ *    client-side navigation loads) carry exactly the domain's result and nothing beside it.
  */
 
 /** A school year from September to mid-April: every term has rounds, and the run stays short. */
@@ -160,4 +166,81 @@ describe.each(engines)('S4: nothing the k rule withholds can be recovered from t
 		expect(inDashboard).toBe(onPage);
 		expect(dashboard.counted.n).toBe(basis(final));
 	}, 60_000);
+});
+
+/** The demo school, sessions for its leader and a teacher, and what the domain reports for the pages asked below. */
+async function seedWithExpected(db: Database) {
+	const school = await demoSchool(db);
+	const staff = await staffOf(db, school.id);
+	const limits = { absoluteMs: 3_600_000, idleMs: 3_600_000 };
+	const token = async (role: string) => (await createSession(db, staff.find((s) => s.role === role)!.id, limits, true)).token;
+	const leader = staff.find((s) => s.role === 'school_leader')!;
+	const roundList = (await roundsOf(db, school.id)).filter((r) => r.closedAt);
+	// The school year and its terms, and custom dates around Groep 8b's first round.
+	const small = roundList.find((r) => r.groupName === 'Groep 8b')!.openedAt.toISOString().slice(0, 10);
+	const queries = ['year=2025', 'year=2025&term=1', 'year=2025&term=2', 'year=2025&term=3', `from=2025-08-01&to=${small}`, `from=${small}&to=${small}`];
+	const dashboards = new Map<string, Dashboard>();
+	for (const query of queries) dashboards.set(query, (await dashboardFor(db, leader, school.id, parsePeriod(new URL(`http://x/?${query}`)).period, 'nl'))!);
+	const trends = new Map<string, unknown>();
+	const comparisons = new Map<string, { a: string; b: string; comparison: unknown }>();
+	for (const groupId of new Set(roundList.map((r) => r.groupId))) {
+		trends.set(groupId, (await trendsFor(db, leader, groupId, 'nl'))!.families);
+		const [a, b] = roundList.filter((r) => r.groupId === groupId);
+		comparisons.set(groupId, { a: a!.id, b: b!.id, comparison: (await comparisonFor(db, leader, groupId, { a: a!.id, b: b!.id }, 'nl'))!.comparison });
+	}
+	const results = new Map<string, RoundResults>();
+	for (const r of roundList) results.set(r.id, (await roundResults(db, r.id, 'nl'))!);
+	return { schoolId: school.id, leader: await token('school_leader'), coordinator: await token('care_coordinator'), dashboards, trends, comparisons, results };
+}
+
+describe.each(engines)('S4: the CSV and the JSON behind each page carry exactly the domain\'s figures, through the real server on %s', (engine) => {
+	let app: SeededServer<Awaited<ReturnType<typeof seedWithExpected>>>;
+	beforeAll(async () => {
+		app = await startSeededServer(engine, seedWithExpected);
+	}, 120_000);
+	afterAll(async () => {
+		await app?.destroy();
+	});
+
+	const get = async (path: string, token = app.seed.leader) => {
+		const response = await fetch(`${app.server.url}${path}`, { headers: { cookie: `lesspiegel_session=${token}` }, redirect: 'manual' });
+		expect(response.status, path).toBe(200);
+		return response.text();
+	};
+	/** What SvelteKit sends a client-side navigation: the page's own load data, devalue-encoded. */
+	const pageData = async (path: string, token?: string) => {
+		const [route, query] = path.split('?');
+		const body = JSON.parse(await get(`${route}/__data.json${query ? `?${query}` : ''}`, token)) as { nodes: Array<{ type: string; data: unknown[] } | null> };
+		const node = body.nodes.filter((n) => n?.type === 'data').at(-1)!;
+		return unflatten(node.data) as Record<string, unknown>;
+	};
+
+	it('the dashboard, trends, comparison and round results: page data and CSV are the domain result, and nothing more', async () => {
+		const { schoolId, dashboards, trends, comparisons, results } = app.seed;
+		for (const [query, dashboard] of dashboards) {
+			for (const token of [app.seed.leader, app.seed.coordinator]) {
+				const data = await pageData(`/schools/${schoolId}/dashboard?${query}`, token);
+				expect(Object.keys(data).sort()).toEqual(['dashboard', 'period', 'school', 'terms', 'years']);
+				expect(data.dashboard, query).toEqual(dashboard);
+				expect(await get(`/schools/${schoolId}/dashboard/csv?${query}`, token), query).toBe(dashboardCsv(dashboard, 'nl'));
+			}
+		}
+		for (const [groupId, families] of trends) {
+			const data = await pageData(`/groups/${groupId}/trends`);
+			expect(Object.keys(data).sort()).toEqual(['families', 'group', 'school']);
+			expect(data.families).toEqual(families);
+			expect(await get(`/groups/${groupId}/trends/csv`)).toBe(trendsCsv(families as TrendFamily[], 'nl'));
+			const { a, b, comparison } = comparisons.get(groupId)!;
+			const compared = await pageData(`/groups/${groupId}/compare?a=${a}&b=${b}`);
+			expect(Object.keys(compared).sort()).toEqual(['choices', 'comparison', 'group', 'picked', 'school']);
+			expect(compared.comparison).toEqual(comparison);
+		}
+		for (const [roundId, result] of results) {
+			for (const path of [`/rounds/${roundId}/results`, `/rounds/${roundId}/results/discuss`]) {
+				const data = await pageData(path);
+				expect(data.results, path).toEqual(result);
+			}
+			expect(await get(`/rounds/${roundId}/results/csv`)).toBe(roundResultsCsv(result));
+		}
+	}, 120_000);
 });
