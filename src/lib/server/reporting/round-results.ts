@@ -64,7 +64,7 @@ export interface RoundResults {
 	liveResults: boolean;
 	/**
 	 * How many submissions the shown snapshot holds: while open with live results, and once
-	 * closed when the round keeps its last snapshot as its results (`keepsSnapshot`); else null.
+	 * closed when the round keeps its last snapshot as its results (rounds.ts `keepsSnapshot`); else null.
 	 */
 	publishedN: number | null;
 	/** False: nothing but n may be shown, and `questions` is empty. */
