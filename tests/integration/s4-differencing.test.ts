@@ -36,8 +36,9 @@ import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db
  *
  * What "recoverable" means, and how each is tried:
  * 1. Non-interference. Every report each staff member may ask for (the dashboard for every
- *    period below, as school leader and care coordinator; trends, comparisons and round results
- *    of every group each may see; each one's CSV) is collected; then every withheld answer is
+ *    period below as school leader, and for the school years and terms as care coordinator, who
+ *    sees the same; trends, comparisons and round results of every group each may see, admin
+ *    and teachers too; each one's CSV) is collected; then every withheld answer is
  *    rewritten to other choices, keeping each round's n and each question's respondents, and
  *    everything is collected again. Not one figure may move: then no combination of any number
  *    of reports - differences, sums, ratios, rounding - tells anything about a withheld answer.
@@ -62,7 +63,7 @@ import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db
  *    client-side navigation loads) carry exactly the domain's result and nothing beside it.
  */
 
-/** A school year from September to mid-April: every term has rounds, and the run stays short. */
+/** The demo's history then runs from September to mid-April: a school year's terms, and a run of about a minute. */
 const NOW = new Date('2026-04-15T12:00:00Z');
 
 async function demoSchool(db: Database) {
