@@ -153,13 +153,28 @@ describe.each(engines)('round results on %s', (engine) => {
 		await submit(live.id, [2, 2, 2, 2, 2, 2, 2].map((v) => uniq(full(v))));
 		expect((await snapshot()).publishedN).toBe(15);
 
-		// Closed, the final counters are the results and the snapshot is gone.
+		// Closed one submission after the last snapshot: the final counts minus the snapshot would
+		// be that student's answers (S4 across time), so the snapshot stays the results for good.
+		const atSeventeen = await snapshot();
 		await submit(live.id, [uniq(full(4))]);
 		await rounds.close(db, live.id);
-		expect(await db.select().from(publishedCounts).where(eq(publishedCounts.roundId, live.id))).toEqual([]);
-		const final = (await roundResults(db, live.id, 'en'))!;
-		expect(final).toMatchObject({ n: 18, open: false, publishedN: null, shown: true });
-		expect(final.questions[0]!.distribution.map((d) => d.n)).toEqual([4, 7, 1, 1, 5]);
+		expect(await db.select().from(publishedCounts).where(eq(publishedCounts.roundId, live.id))).not.toEqual([]);
+		const kept = (await roundResults(db, live.id, 'en'))!;
+		expect(kept).toMatchObject({ n: 18, open: false, publishedN: 17, shown: true });
+		expect({ shown: kept.shown, publishedN: kept.publishedN, questions: kept.questions }).toEqual(atSeventeen);
+		expect(roundResultsCsv(kept)).toContain('# The last interim results, of the first 17 responses');
+		await rounds.close(db, live.id);
+		expect((await roundResults(db, live.id, 'en'))!.publishedN).toBe(17);
+
+		// Closed k or more after it, the final counters are the results and the snapshot is gone.
+		const later = await open({ liveResults: true });
+		await submit(later.id, [1, 2, 3, 4, 5].map((v) => uniq(full(v))));
+		await submit(later.id, [1, 2, 3, 4, 5].map((v) => uniq(full(v))));
+		await rounds.close(db, later.id);
+		expect(await db.select().from(publishedCounts).where(eq(publishedCounts.roundId, later.id))).toEqual([]);
+		const final = (await roundResults(db, later.id, 'en'))!;
+		expect(final).toMatchObject({ n: 10, open: false, publishedN: null, shown: true });
+		expect(final.questions[0]!.distribution.map((d) => d.n)).toEqual([2, 2, 2, 2, 2]);
 	});
 
 	it('S7: a term given by one student is never shown', async () => {

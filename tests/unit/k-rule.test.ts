@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isShown, suppressTotals } from '../../src/lib/server/reporting/k-rule';
+import { isShown, mayFollow, suppressTotals } from '../../src/lib/server/reporting/k-rule';
 
 const part = (name: string, n: number) => ({ name, n });
 const names = (parts: Array<{ name: string }>) => parts.map((p) => p.name);
@@ -102,5 +102,17 @@ describe('the k rule (PRIVACY.md S4)', () => {
 			const droppedBig = parts.filter((p) => isShown(p.n, k) && !result.parts.includes(p));
 			expect(droppedBig.length, label).toBeLessThanOrEqual(1);
 		}
+	});
+
+	it('S4 across time: a later view of an aggregate may follow a shown earlier one only with no new submission or at least k', () => {
+		expect(mayFollow(10, 10, 5)).toBe(true);
+		expect(mayFollow(10, 15, 5)).toBe(true);
+		expect(mayFollow(10, 11, 5)).toBe(false);
+		expect(mayFollow(10, 14, 5)).toBe(false);
+		// An earlier view below k showed nothing, so nothing can be subtracted from the later one.
+		expect(mayFollow(4, 6, 5)).toBe(true);
+		expect(mayFollow(0, 1, 5)).toBe(true);
+		expect(mayFollow(7, 13, 7)).toBe(false);
+		expect(mayFollow(7, 14, 7)).toBe(true);
 	});
 });

@@ -31,7 +31,7 @@ export async function checkSchoolData(db: Database, schoolId: string): Promise<C
 		const label = `${round.group}, ${round.openedAt.toISOString().slice(0, 10)}`;
 		if (!results.shown) suppressed++;
 		if (round.students !== null && results.n > round.students) padded.push(`${label}: ${results.n} answers from a group of ${round.students}`);
-		const shownBasis = results.open ? (results.publishedN ?? 0) : results.n;
+		const shownBasis = results.publishedN ?? (results.open ? 0 : results.n);
 		if (results.shown && shownBasis < results.k) belowK.push(`${label}: results of ${shownBasis} responses shown`);
 		for (const question of results.questions) {
 			if (question.shown && question.respondents < results.k) belowK.push(`${label}: a question answered by ${question.respondents} shown`);

@@ -49,3 +49,14 @@ export function suppressTotals<T extends Counted, P extends Counted>(total: T, p
 	}
 	return { total: totalShown ? total : null, parts: shown };
 }
+
+/**
+ * Two views of one aggregate over time - a live round's last snapshot and its final counts:
+ * may the later (n = `later`) be shown after the earlier (n = `earlier`) was? Only when the
+ * earlier was not shown, or the later adds no submission or at least k; else the later minus
+ * the earlier would be the answers of fewer than k students.
+ */
+export function mayFollow(earlier: number, later: number, k: number): boolean {
+	const added = later - earlier;
+	return !isShown(earlier, k) || added === 0 || added >= k;
+}

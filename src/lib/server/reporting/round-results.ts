@@ -69,7 +69,10 @@ export interface RoundResults {
 	k: number;
 	open: boolean;
 	liveResults: boolean;
-	/** While open with live results: how many submissions the shown snapshot holds; else null. */
+	/**
+	 * How many submissions the shown snapshot holds: while open with live results, and once
+	 * closed when the round keeps its last snapshot as its results (rounds.ts `keepsSnapshot`); else null.
+	 */
 	publishedN: number | null;
 	/** False: nothing but n may be shown, and `questions` is empty. */
 	shown: boolean;
@@ -77,6 +80,14 @@ export interface RoundResults {
 }
 
 const oneDecimal = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * A closed round whose live snapshot is still there reports the snapshot, not its final counters:
+ * `rounds.close` keeps it only when the final counts would add fewer than k answers to what staff
+ * already saw (S4 across time). Also true in the moment between a round's closing time and the
+ * job that closes it, so the results never show the final counts before that check.
+ */
+export const keptSnapshot = sql<boolean>`${rounds.id} in (select ${publishedCounts.roundId} from ${publishedCounts})`;
 
 async function roundFacts(db: Database, roundId: string) {
 	if (!isId(roundId)) return null;
@@ -87,6 +98,7 @@ async function roundFacts(db: Database, roundId: string) {
 			publishedN: roundTallies.publishedN,
 			open: sql<boolean>`${rounds.closedAt} is null and (${rounds.closesAt} is null or ${rounds.closesAt} > now())`,
 			liveResults: rounds.liveResults,
+			keptSnapshot,
 			k: schools.minGroupSize
 		})
 		.from(rounds)
@@ -155,20 +167,21 @@ export async function roundResults(db: Database, roundId: string, locale: Locale
 	const round = await roundFacts(db, roundId);
 	if (!round) return null;
 	const live = round.open && round.liveResults;
+	const snapshot = live || (!round.open && round.keptSnapshot);
 	const result = {
 		locale,
 		n: round.n,
 		k: round.k,
 		open: round.open,
 		liveResults: round.liveResults,
-		publishedN: live ? round.publishedN : null
+		publishedN: snapshot ? round.publishedN : null
 	};
 	// S5: an open round without live results shows only its count; S4: so does one below k.
-	const basis = round.open ? (live ? round.publishedN : 0) : round.n;
+	const basis = snapshot ? round.publishedN : round.open ? 0 : round.n;
 	if (!isShown(basis, round.k)) return { ...result, shown: false, questions: [] };
 
 	const content = await loadForRound(db, round.versionId);
-	const counts = await countsOf(db, roundId, round.open ? 'published' : 'final');
+	const counts = await countsOf(db, roundId, snapshot ? 'published' : 'final');
 	const questions = (content?.questions ?? []).map((q) => questionResult(q, counts.get(q.id) ?? new Map(), round.k, locale));
 	return { ...result, shown: true, questions };
 }
@@ -179,14 +192,16 @@ const csvNotes = {
 		open: 'De ronde is nog open: de resultaten komen als ze gesloten is.',
 		question: (position: number, k: number) => `Vraag ${position}: door minder dan ${k} leerlingen beantwoord, weggelaten.`,
 		terms: 'Woorden die door maar één leerling zijn gegeven, zijn weggelaten.',
-		live: (n: number) => `Tussenstand: de eerste ${n} antwoorden.`
+		live: (n: number) => `Tussenstand: de eerste ${n} antwoorden.`,
+		kept: (n: number, k: number) => `De laatste tussenstand, van de eerste ${n} antwoorden: de antwoorden daarna zouden ernaast die van minder dan ${k} leerlingen laten zien.`
 	},
 	en: {
 		suppressed: (k: number) => `Too few responses (fewer than ${k}): no results.`,
 		open: 'The round is still open: the results come when it closes.',
 		question: (position: number, k: number) => `Question ${position}: answered by fewer than ${k} students, left out.`,
 		terms: 'Words given by only one student are left out.',
-		live: (n: number) => `Interim results: the first ${n} responses.`
+		live: (n: number) => `Interim results: the first ${n} responses.`,
+		kept: (n: number, k: number) => `The last interim results, of the first ${n} responses: the responses after them would reveal answers of fewer than ${k} students next to them.`
 	}
 };
 
@@ -205,7 +220,7 @@ export function roundResultsCsv(results: RoundResults): string {
 		for (const t of q.terms) row(i + 1, q, t.term, t.term, t.n, oneDecimal((100 * t.n) / q.respondents));
 	});
 	if (!results.shown) lines.push(`# ${results.open && !results.liveResults ? notes.open : notes.suppressed(results.k)}`);
-	if (results.publishedN !== null && results.shown) lines.push(`# ${notes.live(results.publishedN)}`);
+	if (results.publishedN !== null && results.shown) lines.push(`# ${results.open ? notes.live(results.publishedN) : notes.kept(results.publishedN, results.k)}`);
 	results.questions.forEach((q, i) => {
 		if (!q.shown) lines.push(`# ${notes.question(i + 1, results.k)}`);
 	});

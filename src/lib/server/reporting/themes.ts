@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { answerCounts, groups, questionnaireVersions, questions, roundTallies, rounds, schools } from '../db/schema';
+import { alias } from 'drizzle-orm/pg-core';
+import { answerCounts, groups, publishedCounts, questionnaireVersions, questions, roundTallies, rounds, schools } from '../db/schema';
 import { themes } from '../questionnaires/templates';
 import { isId } from '../org/groups';
 import type { Locale } from './round-results';
@@ -37,19 +38,26 @@ export const scaleChoices = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '
  * to it. One hash aggregation over the counters; `where` picks the rounds.
  */
 export function shownQuestions(db: Database, where: SQL) {
+	// A round that keeps its live snapshot (round-results.ts `keptSnapshot`: a closed round with
+	// published counts) counts as the snapshot, here as on its page. Joined rather than asked per
+	// row: the counts below use `n` thirteen times a row.
+	const kept = db.selectDistinct({ roundId: publishedCounts.roundId }).from(publishedCounts).as('kept');
+	const snapshot = alias(publishedCounts, 'snapshot');
+	const n = sql<number>`case when ${kept.roundId} is null then ${answerCounts.n} else coalesce(${snapshot.n}, 0) end`;
+	const roundN = sql<number>`case when ${kept.roundId} is null then ${roundTallies.n} else ${roundTallies.publishedN} end`;
 	const perChoice = Object.fromEntries(
-		scaleChoices.map((c) => [`c${c}`, sql<number>`coalesce(sum(${answerCounts.n}) filter (where ${answerCounts.choice} = ${c}), 0)`.as(`c${c}`)])
+		scaleChoices.map((c) => [`c${c}`, sql<number>`coalesce(sum(${n}) filter (where ${answerCounts.choice} = ${c}), 0)`.as(`c${c}`)])
 	) as Record<`c${(typeof scaleChoices)[number]}`, SQL.Aliased<number>>;
 	return db.$with('shown_questions').as(
 		db
 			.select({
 				groupId: sql<string>`${rounds.groupId}`.as('group_id'),
 				roundId: sql<string>`${rounds.id}`.as('round_id'),
-				roundN: sql<number>`${roundTallies.n}`.as('round_n'),
+				roundN: roundN.as('round_n'),
 				type: sql<ScaleType>`${questions.type}`.as('type'),
 				theme: sql<string>`${questions.theme}`.as('theme'),
-				respondents: sql<number>`sum(${answerCounts.n})`.as('respondents'),
-				total: sql<number>`sum(${normalised} * ${answerCounts.n})`.as('total'),
+				respondents: sql<number>`sum(${n})`.as('respondents'),
+				total: sql<number>`sum(${normalised} * ${n})`.as('total'),
 				...perChoice
 			})
 			.from(answerCounts)
@@ -58,11 +66,16 @@ export function shownQuestions(db: Database, where: SQL) {
 			.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
 			.innerJoin(groups, eq(groups.id, rounds.groupId))
 			.innerJoin(schools, eq(schools.id, groups.schoolId))
+			.leftJoin(kept, eq(kept.roundId, rounds.id))
+			.leftJoin(
+				snapshot,
+				and(eq(snapshot.roundId, answerCounts.roundId), eq(snapshot.questionId, answerCounts.questionId), eq(snapshot.choice, answerCounts.choice))
+			)
 			// Randomized-response questions (issue 15) count nowhere here: their counters are noisy
 			// on purpose, and summed as they are they would pull every theme towards the middle.
 			.where(and(where, closed, isNotNull(questions.theme), inArray(questions.type, [...scaleTypes]), eq(questions.randomized, false)))
-			.groupBy(rounds.groupId, rounds.id, roundTallies.n, schools.minGroupSize, questions.id, questions.type, questions.theme)
-			.having(and(gte(roundTallies.n, schools.minGroupSize), gte(sql`sum(${answerCounts.n})`, schools.minGroupSize)))
+			.groupBy(rounds.groupId, rounds.id, roundTallies.n, roundTallies.publishedN, kept.roundId, schools.minGroupSize, questions.id, questions.type, questions.theme)
+			.having(and(gte(roundN, schools.minGroupSize), gte(sql`sum(${n})`, schools.minGroupSize)))
 	);
 }
 

@@ -3,8 +3,10 @@ import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../join-code';
 import type { Database } from '../db/client';
 import { preparedPer } from '../db/prepared';
 import { memoize } from '../memo';
+import { answerCounts, ballots, groups, publishedCounts, roundTallies, rounds, schools, tans } from '../db/schema';
+import { mayFollow } from '../reporting/k-rule';
 import * as answerPool from './answer-pool';
-import { ballots, publishedCounts, roundTallies, rounds, tans } from '../db/schema';
+import { RESPONDENTS } from './answers';
 
 /** Opening and closing rounds. Who may do so is the caller's check (policy). */
 
@@ -59,17 +61,53 @@ export async function open(db: Database, input: OpenRound): Promise<{ id: string
 	throw new Error('No free join code after 10 attempts');
 }
 
+/** How many answered each question (a multiple-choice question counts its respondents apart). */
+function respondents(rows: Array<{ questionId: string; choice: string; n: number }>): Map<string, number> {
+	const byQuestion = new Map<string, number>();
+	for (const row of rows) if (row.choice !== RESPONDENTS) byQuestion.set(row.questionId, (byQuestion.get(row.questionId) ?? 0) + row.n);
+	for (const row of rows) if (row.choice === RESPONDENTS) byQuestion.set(row.questionId, row.n);
+	return byQuestion;
+}
+
+/**
+ * S4 across time: a live round's final counts may replace its last snapshot only when they add,
+ * to the round and to every question shown in both, no answer or at least k; otherwise the
+ * final results minus the snapshot staff saw would be the answers of fewer than k students
+ * (with one, a whole submission). Such a round keeps its snapshot as its results for good.
+ */
+async function keepsSnapshot(tx: Parameters<Parameters<Database['transaction']>[0]>[0], roundId: string): Promise<boolean> {
+	const [round] = await tx
+		.select({ live: rounds.liveResults, n: roundTallies.n, publishedN: roundTallies.publishedN, k: schools.minGroupSize })
+		.from(rounds)
+		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
+		.innerJoin(groups, eq(groups.id, rounds.groupId))
+		.innerJoin(schools, eq(schools.id, groups.schoolId))
+		.where(eq(rounds.id, roundId));
+	if (!round?.live || round.publishedN === 0) return false;
+	const columns = { questionId: publishedCounts.questionId, choice: publishedCounts.choice, n: publishedCounts.n };
+	const snapshot = respondents(await tx.select(columns).from(publishedCounts).where(eq(publishedCounts.roundId, roundId)));
+	if (snapshot.size === 0) return false;
+	if (!mayFollow(round.publishedN, round.n, round.k)) return true;
+	const final = respondents(
+		await tx.select({ questionId: answerCounts.questionId, choice: answerCounts.choice, n: answerCounts.n }).from(answerCounts).where(eq(answerCounts.roundId, roundId))
+	);
+	return [...final].some(([questionId, n]) => !mayFollow(snapshot.get(questionId) ?? 0, n, round.k));
+}
+
 /**
  * Closes the round, writes its held answers into the counters (S6) and deletes its ballots and
- * TANs (S3) and its live snapshot (S5). Idempotent.
+ * TANs (S3) and its live snapshot (S5), unless the snapshot must stay its results
+ * (`keepsSnapshot`). Idempotent.
  */
 export async function close(db: Database, roundId: string): Promise<void> {
 	await db.transaction(async (tx) => {
+		// Takes the batch writer's lock (the round's tally) first: no batch is half applied while
+		// the round closes and its counts are compared.
 		await answerPool.flush(tx, roundId);
 		await tx.update(rounds).set({ closedAt: sql`now()` }).where(and(eq(rounds.id, roundId), isNull(rounds.closedAt)));
 		await tx.delete(ballots).where(eq(ballots.roundId, roundId));
 		await tx.delete(tans).where(eq(tans.roundId, roundId));
-		await tx.delete(publishedCounts).where(eq(publishedCounts.roundId, roundId)); // S5: once closed, the final counters are the results
+		if (!(await keepsSnapshot(tx, roundId))) await tx.delete(publishedCounts).where(eq(publishedCounts.roundId, roundId));
 	});
 }
 
