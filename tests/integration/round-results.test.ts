@@ -153,28 +153,30 @@ describe.each(engines)('round results on %s', (engine) => {
 		await submit(live.id, [2, 2, 2, 2, 2, 2, 2].map((v) => uniq(full(v))));
 		expect((await snapshot()).publishedN).toBe(15);
 
-		// Closed one submission after the last snapshot: the final counts minus the snapshot would
-		// be that student's answers (S4 across time), so the snapshot stays the results for good.
-		const atSeventeen = await snapshot();
+		// Closed three submissions after the last snapshot (one more, and the two held, S6): the
+		// final counts minus the snapshot would be the answers of fewer than k students (S4 across
+		// time), so the snapshot stays the results for good.
+		const atFifteen = await snapshot();
 		await submit(live.id, [uniq(full(4))]);
 		await rounds.close(db, live.id);
 		expect(await db.select().from(publishedCounts).where(eq(publishedCounts.roundId, live.id))).not.toEqual([]);
 		const kept = (await roundResults(db, live.id, 'en'))!;
-		expect(kept).toMatchObject({ n: 18, open: false, publishedN: 17, shown: true });
-		expect({ shown: kept.shown, publishedN: kept.publishedN, questions: kept.questions }).toEqual(atSeventeen);
-		expect(roundResultsCsv(kept)).toContain('# The last interim results, of the first 17 responses');
+		expect(kept).toMatchObject({ n: 18, open: false, publishedN: 15, shown: true });
+		expect({ shown: kept.shown, publishedN: kept.publishedN, questions: kept.questions }).toEqual(atFifteen);
+		expect(roundResultsCsv(kept)).toContain('# The last interim results, of the first 15 responses');
 		await rounds.close(db, live.id);
-		expect((await roundResults(db, live.id, 'en'))!.publishedN).toBe(17);
+		expect((await roundResults(db, live.id, 'en'))!.publishedN).toBe(15);
 
 		// Closed k or more after it, the final counters are the results and the snapshot is gone.
 		const later = await open({ liveResults: true });
-		await submit(later.id, [1, 2, 3, 4, 5].map((v) => uniq(full(v))));
-		await submit(later.id, [1, 2, 3, 4, 5].map((v) => uniq(full(v))));
+		await submit(later.id, [1, 2, 3, 4, 5, 1, 2, 3, 4, 5].map((v) => uniq(full(v))));
+		expect((await roundResults(db, later.id, 'en'))!.publishedN).toBe(8);
+		await submit(later.id, [1, 2, 3].map((v) => uniq(full(v))));
 		await rounds.close(db, later.id);
 		expect(await db.select().from(publishedCounts).where(eq(publishedCounts.roundId, later.id))).toEqual([]);
 		const final = (await roundResults(db, later.id, 'en'))!;
-		expect(final).toMatchObject({ n: 10, open: false, publishedN: null, shown: true });
-		expect(final.questions[0]!.distribution.map((d) => d.n)).toEqual([2, 2, 2, 2, 2]);
+		expect(final).toMatchObject({ n: 13, open: false, publishedN: null, shown: true });
+		expect(final.questions[0]!.distribution.map((d) => d.n)).toEqual([3, 3, 3, 2, 2]);
 	});
 
 	it('S7: a term given by one student is never shown', async () => {
