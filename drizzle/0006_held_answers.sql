@@ -5,12 +5,11 @@ CREATE TABLE "held_answers" (
 );
 --> statement-breakpoint
 ALTER TABLE "held_answers" ADD CONSTRAINT "held_answers_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-DROP FUNCTION apply_answer_batch(json, json);
---> statement-breakpoint
 -- apply_answer_batch (0003) with the answer pools of S6 at low traffic (rounds/answer-pool.ts).
 -- The counters now only ever grow by sums of at least two submissions: a submission that cannot
 -- yet be written with others of its round is held sealed in `held_answers`, which the server
--- alone can open.
+-- alone can open. The two-argument function of 0003 stays for instances of the previous release
+-- during a rolling restart (a migration only ever adds); a later migration drops it.
 --
 -- `pools`: [{"r": round id, "o": the sealed pool the server believes the round has (null: none),
 -- "n": the round's new sealed pool (null: none), "m": how many submissions "n" holds}], one per
