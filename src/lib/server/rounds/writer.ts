@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { createBatchWriter, type BatchWriter } from './batch-writer';
 import * as ballots from './ballots';
+import { poolKey } from './pool-key';
 import { createCoalescer, type Coalescer, type CoalescerOptions } from './coalescer';
 
 /**
@@ -15,6 +16,8 @@ let answers: BatchWriter | undefined;
 let issuer: Coalescer<string, string | null> | undefined;
 
 export function startWriters(db: Database, cfg: Config): void {
+	// Made or read now, so an unwritable DATA_DIR or a damaged key file stops the start-up, not a submission.
+	poolKey();
 	const options: CoalescerOptions = { windowMs: cfg.BATCH_WINDOW_MS, maxBatch: cfg.BATCH_MAX_SIZE, concurrency: cfg.BATCH_CONCURRENCY };
 	answers ??= createBatchWriter(db, options);
 	issuer ??= createCoalescer((roundIds: string[]) => ballots.issueMany(db, roundIds), options);
