@@ -27,18 +27,16 @@ export const RESERVE = 2;
 
 /** Which of a round's held and arriving submissions are written now, and which are held. */
 export function plan(held: Member[], arriving: Member[]): { write: Member[]; keep: Member[] } {
-	const all = shuffled([...held, ...arriving]);
-	if (all.length < 2 * RESERVE) return { write: [], keep: all };
-	return { write: all.slice(RESERVE), keep: all.slice(0, RESERVE) };
-}
-
-/** Fisher-Yates with crypto randomness: the pool's order says nothing of arrival. */
-function shuffled<T>(items: T[]): T[] {
-	for (let i = items.length - 1; i > 0; i -= 1) {
+	const all = [...held, ...arriving];
+	const keeping = all.length < 2 * RESERVE ? all.length : RESERVE;
+	// The last `keeping` places of a Fisher-Yates shuffle (crypto randomness): which are held, and
+	// in what order they are sealed, says nothing of arrival. The written ones are summed, so
+	// their order needs no shuffle (a hot batch holds hundreds).
+	for (let i = all.length - 1; i >= all.length - keeping; i -= 1) {
 		const j = randomInt(i + 1);
-		[items[i], items[j]] = [items[j]!, items[i]!];
+		[all[i], all[j]] = [all[j]!, all[i]!];
 	}
-	return items;
+	return { write: all.slice(0, all.length - keeping), keep: all.slice(all.length - keeping) };
 }
 
 type StoredMember = Array<[questionId: string, choice: string]>;
