@@ -93,7 +93,9 @@ const probes: Probe[] = [
 	// The secret group has an open round, so an allowed quick start goes to it and opens none.
 	{ name: "quick start in another teacher's group", method: 'POST', path: () => '/dashboard?/start', form: (s) => ({ groupId: s.secret.id }), allowed: ['leader', 'otherTeacher'] },
 	{ name: "close another teacher's round", method: 'POST', path: (s) => `/rounds/${s.secretRound.id}?/close`, form: {}, allowed: ['leader', 'otherTeacher'] },
-	{ name: "close another teacher's round from the dashboard", method: 'POST', path: () => '/dashboard?/close', form: (s) => ({ roundId: s.secretRound.id }), allowed: ['leader', 'otherTeacher'] }
+	{ name: "close another teacher's round from the dashboard", method: 'POST', path: () => '/dashboard?/close', form: (s) => ({ roundId: s.secretRound.id }), allowed: ['leader', 'otherTeacher'] },
+	// Closed by hand at seed time, so still reopenable: the first allowed one reopens it, the next hears 409.
+	{ name: "reopen another teacher's round", method: 'POST', path: (s) => `/rounds/${s.secretClosed.id}?/reopen`, form: {}, allowed: ['leader', 'otherTeacher'] }
 ];
 const everyone: Who[] = ['admin', 'leader', 'care', 'teacher', 'otherTeacher', 'otherSchoolLeader', 'anonymous'];
 
