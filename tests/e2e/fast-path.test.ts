@@ -61,6 +61,7 @@ describe("the teacher's fast path", () => {
 				const group = javaScriptEnabled ? 'Groep 5' : 'Groep 6';
 				await click(page.getByRole('button', { name: `Ronde starten met ${group}` }));
 				await page.waitForURL((url) => url.pathname.startsWith('/rounds/'));
+				const projector = page.url();
 				const code = (await page.locator('.code').textContent())!.trim();
 				expect(code).toMatch(/^[A-Z2-9]{6}$/);
 				expect(clicks).toBeLessThanOrEqual(MAX_CLICKS);
@@ -83,6 +84,11 @@ describe("the teacher's fast path", () => {
 				await card.getByRole('button', { name: 'Ja, sluit de ronde' }).click();
 				await page.waitForURL((url) => url.pathname === '/dashboard');
 				await expect(page.locator('li.group', { hasText: group }).getByRole('button', { name: `Ronde starten met ${group}` }).count()).resolves.toBe(1);
+				// Closed too early: the projector offers to open it again, with the same code.
+				await page.goto(projector);
+				await page.getByRole('button', { name: 'Ronde weer openen' }).click();
+				await page.locator('.code').waitFor();
+				await expect(page.locator('.code').textContent()).resolves.toContain(code);
 				expect(teacher.problems()).toEqual([]);
 			} finally {
 				await teacher.close();
