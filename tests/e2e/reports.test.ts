@@ -228,7 +228,8 @@ describe('reports on the demo school', () => {
 		for (const [i, login] of teachers().entries()) {
 			const teacher = await logIn(login.email);
 			const school = await schoolOf(teacher);
-			const listed = await teacher.page.locator('main a[href^="/groups/"]').evaluateAll((list) => list.map((a) => a.textContent!.trim()));
+			// The group names heading the dashboard's cards (each card also links to its new-round page).
+			const listed = await teacher.page.locator('main li.group h4 a').evaluateAll((list) => list.map((a) => a.textContent!.trim()));
 			expect(listed.sort()).toEqual([...login.groups].sort());
 			const own = ids[login.groups[0]!]!;
 			await visit(teacher, `/groups/${own}/trends`, `trends-teacher-${i + 1}`);
