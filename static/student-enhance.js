@@ -31,6 +31,8 @@
 		return;
 	}
 
+	stepThrough(form);
+
 	// The thank-you view with what the server said it kept (its 201 answer), in place: the
 	// same list the page shows after a post without JavaScript.
 	function done(kept) {
@@ -125,4 +127,61 @@
 				button.disabled = false;
 			});
 	});
+
+	// One question at a time (issue 16): the same form, its fieldsets shown one by one with
+	// back and next; the last step shows the send button, and the form is sent once, as ever.
+	// Without JavaScript none of this runs and the page stays one long form.
+	function stepThrough(form) {
+		var steps = Array.prototype.slice.call(form.querySelectorAll('fieldset.question'));
+		if (steps.length < 2) return;
+		var current = 0;
+		var count = element('p', 'step-count');
+		count.setAttribute('aria-live', 'polite');
+		var bar = element('progress', 'step-bar');
+		bar.max = steps.length;
+		bar.setAttribute('aria-hidden', 'true');
+		var back = stepButton(form.getAttribute('data-msg-back'), 'secondary');
+		var next = stepButton(form.getAttribute('data-msg-next'), '');
+		var nav = element('div', 'step-nav');
+		nav.append(back, next);
+		form.insertBefore(count, steps[0]);
+		form.insertBefore(bar, steps[0]);
+		steps[steps.length - 1].after(nav);
+		form.classList.add('stepping');
+		back.addEventListener('click', function () { show(current - 1, true); });
+		next.addEventListener('click', function () { show(current + 1, true); });
+		// Enter in the one-word field goes to the next question, not straight to sending.
+		form.addEventListener('keydown', function (event) {
+			if (event.key === 'Enter' && event.target.type === 'text' && current < steps.length - 1) {
+				event.preventDefault();
+				show(current + 1, true);
+			}
+		});
+		function show(index, moveFocus) {
+			current = Math.max(0, Math.min(steps.length - 1, index));
+			steps.forEach(function (step, i) { step.hidden = i !== current; });
+			var last = current === steps.length - 1;
+			back.hidden = current === 0;
+			next.hidden = last;
+			form.classList.toggle('last-step', last);
+			bar.value = current + 1;
+			count.textContent = form.getAttribute('data-msg-step').replace('{n}', current + 1).replace('{total}', steps.length);
+			if (moveFocus) {
+				steps[current].tabIndex = -1;
+				steps[current].focus();
+			}
+		}
+		show(0, false);
+	}
+	function element(name, className) {
+		var node = document.createElement(name);
+		node.className = className;
+		return node;
+	}
+	function stepButton(label, variant) {
+		var button = element('button', ('button ' + variant).trim());
+		button.type = 'button';
+		button.textContent = label;
+		return button;
+	}
 })();

@@ -114,6 +114,15 @@ describe('reports on the demo school', () => {
 		const results = await teacher.page.locator('main a[href$="/results"]').first().getAttribute('href');
 		await teacher.page.goto(`${app.server.url}${results}`);
 		await checkPage(teacher, 'results-teacher');
+		// The sheet for the class: one A4 page when printed.
+		await teacher.page.locator('main a[href$="/results/sheet"]').click();
+		await teacher.page.waitForURL((url) => url.pathname.endsWith('/results/sheet'));
+		await checkPage(teacher, 'class-sheet-teacher');
+		await teacher.page.emulateMedia({ media: 'print' });
+		const sheet = await teacher.page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+		await writeFile(path.join(screenshotDir, 'class-sheet-teacher.pdf'), sheet);
+		expect(sheet.toString('latin1').match(/\/Type\s*\/Page[^s]/g)!.length).toBe(1);
+		await teacher.page.emulateMedia({ media: 'screen' });
 		expect((await teacher.page.request.get(`${app.server.url}${school}/dashboard`)).status()).toBe(404);
 	});
 
@@ -219,7 +228,8 @@ describe('reports on the demo school', () => {
 		for (const [i, login] of teachers().entries()) {
 			const teacher = await logIn(login.email);
 			const school = await schoolOf(teacher);
-			const listed = await teacher.page.locator('main a[href^="/groups/"]').evaluateAll((list) => list.map((a) => a.textContent!.trim()));
+			// The group names heading the dashboard's cards (each card also links to its new-round page).
+			const listed = await teacher.page.locator('main li.group h4 a').evaluateAll((list) => list.map((a) => a.textContent!.trim()));
 			expect(listed.sort()).toEqual([...login.groups].sort());
 			const own = ids[login.groups[0]!]!;
 			await visit(teacher, `/groups/${own}/trends`, `trends-teacher-${i + 1}`);

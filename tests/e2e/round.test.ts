@@ -1,9 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db/client';
 import * as questionnaires from '../../src/lib/server/questionnaires/questionnaires';
 import { createGroup, createSchool, createStaff } from '../helpers/factories';
 import { startSeededServer, type SeededServer } from '../helpers/seeded-server';
+import { answerAll } from './helpers/answer';
 import { axeViolations } from './helpers/axe';
 import { launchBrowser, openPhone, type Phone } from './helpers/browser';
 import { screenshot } from './helpers/screenshot';
@@ -44,14 +45,6 @@ async function open(javaScriptEnabled = true, viewport?: { width: number; height
 	if (viewport) await phone.page.setViewportSize(viewport);
 	opened.push(phone);
 	return phone;
-}
-
-/** Picks the first choice of every question, as a hurried student would. */
-async function answerAll(page: Page) {
-	const questions = page.locator('fieldset.question');
-	for (let i = 0; i < (await questions.count()); i++) {
-		await questions.nth(i).locator('label.choice').first().click();
-	}
 }
 
 describe('a round from projector to phones and back', () => {

@@ -56,7 +56,8 @@ interface Probe {
 	name: string;
 	method: 'GET' | 'POST';
 	path: (s: Seed) => string;
-	form?: Record<string, string>;
+	/** The posted fields; a function when they name something of the seed. */
+	form?: Record<string, string> | ((s: Seed) => Record<string, string>);
 	allowed: Who[];
 }
 
@@ -89,7 +90,12 @@ const probes: Probe[] = [
 	{ name: 'invite a teacher', method: 'POST', path: (s) => `/schools/${s.school.id}/staff?/invite`, form: { email: 'nieuw@school.test', role: 'teacher' }, allowed: ['admin', 'leader'] },
 	{ name: 'invite an admin', method: 'POST', path: (s) => `/schools/${s.school.id}/staff?/invite`, form: { email: 'baas@school.test', role: 'admin' }, allowed: ['admin'] },
 	{ name: 'deactivate a teacher', method: 'POST', path: (s) => `/schools/${s.school.id}/staff/${s.people.spare.id}?/deactivate`, form: {}, allowed: ['admin', 'leader'] },
-	{ name: "close another teacher's round", method: 'POST', path: (s) => `/rounds/${s.secretRound.id}?/close`, form: {}, allowed: ['leader', 'otherTeacher'] }
+	// The secret group has an open round, so an allowed quick start goes to it and opens none.
+	{ name: "quick start in another teacher's group", method: 'POST', path: () => '/dashboard?/start', form: (s) => ({ groupId: s.secret.id }), allowed: ['leader', 'otherTeacher'] },
+	{ name: "close another teacher's round", method: 'POST', path: (s) => `/rounds/${s.secretRound.id}?/close`, form: {}, allowed: ['leader', 'otherTeacher'] },
+	{ name: "close another teacher's round from the dashboard", method: 'POST', path: () => '/dashboard?/close', form: (s) => ({ roundId: s.secretRound.id }), allowed: ['leader', 'otherTeacher'] },
+	// Closed by hand at seed time, so still reopenable: the first allowed one reopens it, the next hears 409.
+	{ name: "reopen another teacher's round", method: 'POST', path: (s) => `/rounds/${s.secretClosed.id}?/reopen`, form: {}, allowed: ['leader', 'otherTeacher'] }
 ];
 const everyone: Who[] = ['admin', 'leader', 'care', 'teacher', 'otherTeacher', 'otherSchoolLeader', 'anonymous'];
 
@@ -98,6 +104,7 @@ describe.each(engines)('authorization matrix through the real server on %s', (en
 
 	async function request(who: Who, probe: Probe) {
 		const token = app.seed.tokens[who];
+		const form = typeof probe.form === 'function' ? probe.form(app.seed) : probe.form;
 		const response = await fetch(`${app.server.url}${probe.path(app.seed)}`, {
 			method: probe.method,
 			redirect: 'manual',
@@ -105,9 +112,9 @@ describe.each(engines)('authorization matrix through the real server on %s', (en
 				accept: 'text/html',
 				origin: app.server.url,
 				...(token ? { cookie: `lesspiegel_session=${token}` } : {}),
-				...(probe.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {})
+				...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {})
 			},
-			body: probe.form ? new URLSearchParams(probe.form) : undefined
+			body: form ? new URLSearchParams(form) : undefined
 		});
 		return { status: response.status, location: response.headers.get('location'), body: await response.text() };
 	}

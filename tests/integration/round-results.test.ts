@@ -340,6 +340,18 @@ describe.each(engines)('round results through the real server on %s', (engine) =
 		}
 	});
 
+	it('S4: the sheet for the class follows the same report: n only below k, shares from k', async () => {
+		const small = await (await get(`/en/rounds/${app.seed.round.id}/results/sheet`)).text();
+		expect(small).toContain('Too few responses (fewer than 5)');
+		for (const absent of [MARKER_OPTION, MARKER_TERM, 'Strongly agree', '<svg class="bar']) expect(small, absent).not.toContain(absent);
+		const big = await (await get(`/en/rounds/${app.seed.big.id}/results/sheet`)).text();
+		expect(big).toContain('Responses: 6');
+		expect(big).toContain('Strongly agree: 33.3%');
+		expect(big).toContain(`${MARKER_TERM} (6)`);
+		expect(big).not.toContain('<canvas'); // SVG from the server, no chart drawn later
+		expect((await get(`/en/rounds/${app.seed.big.id}/results/sheet`, app.seed.otherToken)).status).toBe(404);
+	});
+
 	it('shows a round of k or more as tables, a term list and a CSV', async () => {
 		const html = await (await get(`/en/rounds/${app.seed.big.id}/results`)).text();
 		expect(html).toContain('Responses: 6');

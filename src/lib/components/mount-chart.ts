@@ -10,7 +10,8 @@ export function mountChart<T extends ChartType>(
 	load: () => Promise<{ Chart: typeof Chart }>,
 	target: {
 		canvas(): HTMLCanvasElement | undefined;
-		config(dark: boolean): ChartConfiguration<T>;
+		/** Read when drawn, so the colours are the design tokens of the scheme in force. */
+		config(): ChartConfiguration<T>;
 		/** Called once Chart.js is loaded, before the first draw (e.g. to show the canvas). */
 		loaded(): void;
 	}
@@ -27,7 +28,7 @@ export function mountChart<T extends ChartType>(
 		draw = () => {
 			chart?.destroy();
 			const canvas = target.canvas();
-			if (!stopped && canvas) chart = new Chart(canvas, target.config(scheme.matches));
+			if (!stopped && canvas) chart = new Chart(canvas, target.config());
 		};
 		draw();
 	})();

@@ -1,10 +1,10 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 // Quiet Chromium: no update checks, sync or other background traffic that would show up as
 // off-origin requests and make runs differ.
-const args = [
+export const chromiumArgs = [
 	'--headless',
 	'--no-sandbox',
 	'--disable-gpu',
@@ -16,7 +16,7 @@ const args = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({ executablePath, args });
+	return chromium.launch({ executablePath, args: chromiumArgs });
 }
 
 export interface Phone {
@@ -33,6 +33,10 @@ export interface PhoneOptions {
 	javaScriptEnabled?: boolean;
 	/** For a test's own https peer with a certificate of its own (the identity provider). */
 	ignoreHTTPSErrors?: boolean;
+	/** The system's colour scheme the pages see (prefers-color-scheme); light by default. */
+	colorScheme?: 'light' | 'dark';
+	/** A 1280x800 desktop screen instead of the phone. */
+	desktop?: boolean;
 }
 
 const cspMessage = /Content[- ]Security[- ]Policy/i;
@@ -40,10 +44,10 @@ const cspMessage = /Content[- ]Security[- ]Policy/i;
 /** A phone-sized context (iPhone 12-ish) watching everything the pages do against `appUrl`. */
 export async function openPhone(browser: Browser, appUrl: string, options: PhoneOptions = {}): Promise<Phone> {
 	const context = await browser.newContext({
-		viewport: { width: 390, height: 844 },
-		deviceScaleFactor: 2,
-		isMobile: true,
-		hasTouch: true,
+		...(options.desktop
+			? { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
+			: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }),
+		colorScheme: options.colorScheme ?? 'light',
 		javaScriptEnabled: options.javaScriptEnabled ?? true,
 		ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false
 	});

@@ -66,6 +66,15 @@ export async function teacherIds(db: Database, groupId: string): Promise<string[
 	return rows.map((r) => r.userId);
 }
 
+/** The teachers of each of these groups, by group id (a group without any is missing). */
+export async function teacherIdsOf(db: Database, groupIds: string[]): Promise<Map<string, string[]>> {
+	const byGroup = new Map<string, string[]>();
+	if (groupIds.length === 0) return byGroup;
+	const rows = await db.select({ groupId: groupTeachers.groupId, userId: groupTeachers.userId }).from(groupTeachers).where(inArray(groupTeachers.groupId, groupIds));
+	for (const { groupId, userId } of rows) byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), userId]);
+	return byGroup;
+}
+
 /** The group's teachers with what the page shows of them, by name. */
 export function teachers(db: Database, groupId: string) {
 	return db

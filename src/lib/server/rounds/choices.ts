@@ -11,6 +11,7 @@ export async function versionChoices(db: Database, actorId: string, schoolId: st
 	const rows = await db
 		.selectDistinctOn([questionnaireVersions.questionnaireId], {
 			versionId: questionnaireVersions.id,
+			questionnaireId: questionnaireVersions.questionnaireId,
 			titleNl: questionnaireVersions.titleNl,
 			titleEn: questionnaireVersions.titleEn,
 			personal: questionnaires.personal

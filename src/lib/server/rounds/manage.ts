@@ -4,6 +4,7 @@ import { hashToken } from '../auth/tokens';
 import type { Database } from '../db/client';
 import { groups, questionnaireVersions, roundTallies, rounds, schools, tans } from '../db/schema';
 import { isId, teacherIds } from '../org/groups';
+import { isReopenable } from './rounds';
 
 /** The staff side of rounds: lists, the projector's facts, printed one-time codes (TANs). */
 
@@ -46,6 +47,7 @@ export async function roundForStaff(db: Database, roundId: string) {
 			groupSize: groups.size,
 			schoolId: schools.id,
 			schoolName: schools.name,
+			reopenable: isReopenable,
 			unusedTans: sql<number>`(select count(*)::int from ${tans} where ${tans.roundId} = ${rounds.id})`
 		})
 		.from(rounds)

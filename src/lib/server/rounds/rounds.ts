@@ -111,6 +111,36 @@ export async function close(db: Database, roundId: string): Promise<void> {
 	});
 }
 
+/** How long after closing by hand a round may be opened again. */
+export const REOPEN_MINUTES = 5;
+
+/**
+ * A round closed too early may be opened again (issue 16), but only while no result of it can
+ * have been seen, so no one can compare results before and after a few more answers (S5).
+ * Whether someone looked is not recorded (no per-view column), so this is kept by what is
+ * known: closed by hand (before any auto-close time), within REOPEN_MINUTES, and without live
+ * results (those showed distributions while it was open). Its join code must still be free.
+ */
+export const isReopenable = sql<boolean>`(${rounds.closedAt} is not null
+	and ${rounds.closedAt} > now() - ${sql.raw(`interval '${REOPEN_MINUTES} minutes'`)}
+	and (${rounds.closesAt} is null or ${rounds.closedAt} < ${rounds.closesAt})
+	and not ${rounds.liveResults})`;
+
+/**
+ * Opens a round closed too early again (see isReopenable) with the same code, and clears its
+ * auto-close time, which the close overtook. Its ballots and TANs were deleted on closing (S3):
+ * students join again, and a TAN-only round needs new codes. False: not (or no longer) allowed.
+ */
+export async function reopen(db: Database, roundId: string): Promise<boolean> {
+	const sameCodeOpen = sql`exists (select 1 from ${rounds} as other where other.join_code = ${rounds.joinCode} and other.closed_at is null)`;
+	const reopened = await db
+		.update(rounds)
+		.set({ closedAt: null, closesAt: null })
+		.where(and(eq(rounds.id, roundId), isReopenable, sql`not ${sameCodeOpen}`))
+		.returning({ id: rounds.id });
+	return reopened.length > 0;
+}
+
 /** Closes every round whose auto-close time has passed; returns their ids. */
 export async function closeDue(db: Database): Promise<string[]> {
 	const due = await db

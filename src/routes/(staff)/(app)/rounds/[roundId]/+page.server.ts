@@ -1,4 +1,5 @@
-import { error } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
+import { localizeHref } from '$lib/paraglide/runtime';
 import QRCode from 'qrcode';
 import { config } from '$lib/server/config';
 import { database } from '$lib/server/db';
@@ -30,14 +31,16 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			liveResults: round.liveResults,
 			titleNl: round.titleNl,
 			titleEn: round.titleEn,
-			closesAt: round.closesAt
+			closesAt: round.closesAt,
+			reopenable: round.reopenable
 		},
 		group: { id: round.groupId, name: round.groupName },
 		joinUrl,
 		shortUrl: joinUrl.replace(/^https?:\/\//, '').replace(/\/$/, ''),
 		// The QR code is drawn here, so the page loads nothing from elsewhere (S8).
 		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
-		canRun: canRun(locals.user!, round)
+		canRun: canRun(locals.user!, round),
+		reopenMinutes: rounds.REOPEN_MINUTES
 	};
 };
 
@@ -47,5 +50,12 @@ export const actions: Actions = {
 		if (!canRun(locals.user!, round)) error(404, 'Not found');
 		await rounds.close(database(), round.id);
 		return { closed: true };
+	},
+	/** Closed too early: open again, while rounds.isReopenable allows (a plain post, page reloaded). */
+	reopen: async ({ locals, params }) => {
+		const round = await watchedRound(locals.user!, params.roundId);
+		if (!canRun(locals.user!, round)) error(404, 'Not found');
+		if (!(await rounds.reopen(database(), round.id))) return fail(409, { reopenRefused: true });
+		redirect(303, localizeHref(`/rounds/${round.id}`));
 	}
 };
