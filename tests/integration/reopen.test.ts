@@ -1,20 +1,36 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/lib/server/auth/tokens';
 import { rounds as roundsTable } from '../../src/lib/server/db/schema';
+import { roundResults } from '../../src/lib/server/reporting/round-results';
+import { toIncrements, type Increment } from '../../src/lib/server/rounds/answers';
+import * as ballots from '../../src/lib/server/rounds/ballots';
+import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
 import * as rounds from '../../src/lib/server/rounds/rounds';
 import { createGroup, createQuestionnaireVersion, createSchool } from '../helpers/factories';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/test-db';
 
-/** Reopening a round closed too early (issue 16): only while no result of it can have been seen. */
+/** Reopening a round closed too early (issue 16), and what its results may show afterwards (S4, S5). */
 describe.each(engines)('reopening a round on %s', (engine) => {
 	let handle: TestDatabase;
 	let start: (options?: { liveResults?: boolean; closesAt?: Date }) => Promise<{ id: string; joinCode: string }>;
+	let answer: (value: number) => Increment[];
+
+	async function submit(roundId: string, values: number[]) {
+		const batch = await Promise.all(values.map(async (value) => ({ roundId, ballotHash: hashToken((await ballots.issue(handle.db, roundId))!), increments: answer(value) })));
+		expect(await applyBatch(handle.db, batch)).toEqual(batch.map(() => 'counted'));
+	}
+	const results = async (id: string) => {
+		const r = (await roundResults(handle.db, id, 'en'))!;
+		return { shown: r.shown, n: r.publishedN ?? r.n, distribution: r.questions[0]!.distribution.map((d) => d.n) };
+	};
 
 	beforeEach(async () => {
 		handle = await openTestDatabase(engine);
 		const school = await createSchool(handle.db);
 		const group = await createGroup(handle.db, school.id);
 		const version = await createQuestionnaireVersion(handle.db, school.id, [{ type: 'agree5' }]);
+		answer = (value) => toIncrements(version.questions, { [version.questions[0]!.id]: value }) as Increment[];
 		start = (options = {}) => rounds.open(handle.db, { groupId: group.id, versionId: version.versionId, openedBy: null, ...options });
 	});
 	afterEach(async () => {
@@ -59,5 +75,28 @@ describe.each(engines)('reopening a round on %s', (engine) => {
 		const other = await start();
 		await handle.db.update(roundsTable).set({ joinCode: round.joinCode }).where(eq(roundsTable.id, other.id));
 		expect(await rounds.reopen(handle.db, round.id)).toBe(false);
+	});
+
+	it('S4: results seen at the first close stay its results when the reopened round adds fewer than k answers', async () => {
+		const round = await start();
+		await submit(round.id, [1, 2, 3, 4, 5, 5]);
+		await rounds.close(handle.db, round.id);
+		const seen = await results(round.id);
+		expect(seen).toEqual({ shown: true, n: 6, distribution: [1, 1, 1, 1, 2] });
+		expect(await rounds.reopen(handle.db, round.id)).toBe(true);
+		// One more: its answer must not be the difference of two results a teacher can see.
+		await submit(round.id, [1]);
+		await rounds.close(handle.db, round.id);
+		expect(await results(round.id)).toEqual(seen);
+	});
+
+	it('S4: with k or more new answers after the reopening, the final counts are its results', async () => {
+		const round = await start();
+		await submit(round.id, [1, 2, 3, 4, 5, 5]);
+		await rounds.close(handle.db, round.id);
+		expect(await rounds.reopen(handle.db, round.id)).toBe(true);
+		await submit(round.id, [1, 1, 2, 2, 3, 3]);
+		await rounds.close(handle.db, round.id);
+		expect(await results(round.id)).toEqual({ shown: true, n: 12, distribution: [3, 3, 3, 1, 2] });
 	});
 });

@@ -3,7 +3,7 @@ import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../join-code';
 import type { Database } from '../db/client';
 import { preparedPer } from '../db/prepared';
 import { memoize } from '../memo';
-import { answerCounts, ballots, groups, publishedCounts, roundTallies, rounds, schools, tans } from '../db/schema';
+import { answerCounts, ballots, groups, heldAnswers, publishedCounts, roundTallies, rounds, schools, tans } from '../db/schema';
 import { mayFollow } from '../reporting/k-rule';
 import * as answerPool from './answer-pool';
 import { RESPONDENTS } from './answers';
@@ -70,20 +70,21 @@ function respondents(rows: Array<{ questionId: string; choice: string; n: number
 }
 
 /**
- * S4 across time: a live round's final counts may replace its last snapshot only when they add,
+ * S4 across time: the final counts of a round with a snapshot (a live round, or a reopened one)
+ * may replace its last snapshot only when they add,
  * to the round and to every question shown in both, no answer or at least k; otherwise the
  * final results minus the snapshot staff saw would be the answers of fewer than k students
  * (with one, a whole submission). Such a round keeps its snapshot as its results for good.
  */
 async function keepsSnapshot(tx: Parameters<Parameters<Database['transaction']>[0]>[0], roundId: string): Promise<boolean> {
 	const [round] = await tx
-		.select({ live: rounds.liveResults, n: roundTallies.n, publishedN: roundTallies.publishedN, k: schools.minGroupSize })
+		.select({ n: roundTallies.n, publishedN: roundTallies.publishedN, k: schools.minGroupSize })
 		.from(rounds)
 		.innerJoin(roundTallies, eq(roundTallies.roundId, rounds.id))
 		.innerJoin(groups, eq(groups.id, rounds.groupId))
 		.innerJoin(schools, eq(schools.id, groups.schoolId))
 		.where(eq(rounds.id, roundId));
-	if (!round?.live || round.publishedN === 0) return false;
+	if (!round || round.publishedN === 0) return false;
 	const columns = { questionId: publishedCounts.questionId, choice: publishedCounts.choice, n: publishedCounts.n };
 	const snapshot = respondents(await tx.select(columns).from(publishedCounts).where(eq(publishedCounts.roundId, roundId)));
 	if (snapshot.size === 0) return false;
@@ -115,11 +116,8 @@ export async function close(db: Database, roundId: string): Promise<void> {
 export const REOPEN_MINUTES = 5;
 
 /**
- * A round closed too early may be opened again (issue 16), but only while no result of it can
- * have been seen, so no one can compare results before and after a few more answers (S5).
- * Whether someone looked is not recorded (no per-view column), so this is kept by what is
- * known: closed by hand (before any auto-close time), within REOPEN_MINUTES, and without live
- * results (those showed distributions while it was open). Its join code must still be free.
+ * A round closed too early may be opened again (issue 16): closed by hand (before any auto-close
+ * time), within REOPEN_MINUTES, and without live results. Its join code must still be free.
  */
 export const isReopenable = sql<boolean>`(${rounds.closedAt} is not null
 	and ${rounds.closedAt} > now() - ${sql.raw(`interval '${REOPEN_MINUTES} minutes'`)}
@@ -130,15 +128,31 @@ export const isReopenable = sql<boolean>`(${rounds.closedAt} is not null
  * Opens a round closed too early again (see isReopenable) with the same code, and clears its
  * auto-close time, which the close overtook. Its ballots and TANs were deleted on closing (S3):
  * students join again, and a TAN-only round needs new codes. False: not (or no longer) allowed.
+ *
+ * Its results so far may have been seen, so they become its snapshot, as a live round's are:
+ * the next close replaces them only when it adds no answer or at least k (`keepsSnapshot`), and
+ * results before and after a few more answers never differ by fewer than k (S4, S5).
  */
 export async function reopen(db: Database, roundId: string): Promise<boolean> {
 	const sameCodeOpen = sql`exists (select 1 from ${rounds} as other where other.join_code = ${rounds.joinCode} and other.closed_at is null)`;
-	const reopened = await db
-		.update(rounds)
-		.set({ closedAt: null, closesAt: null })
-		.where(and(eq(rounds.id, roundId), isReopenable, sql`not ${sameCodeOpen}`))
-		.returning({ id: rounds.id });
-	return reopened.length > 0;
+	return db.transaction(async (tx) => {
+		// The batch writer's lock, as the close takes it: the counts copied are the counts.
+		await tx.select({ n: roundTallies.n }).from(roundTallies).where(eq(roundTallies.roundId, roundId)).for('update');
+		const reopened = await tx
+			.update(rounds)
+			.set({ closedAt: null, closesAt: null })
+			.where(and(eq(rounds.id, roundId), isReopenable, sql`not ${sameCodeOpen}`))
+			.returning({ id: rounds.id });
+		if (reopened.length === 0) return false;
+		await tx.delete(publishedCounts).where(eq(publishedCounts.roundId, roundId));
+		await tx.insert(publishedCounts).select(tx.select({ roundId: answerCounts.roundId, questionId: answerCounts.questionId, choice: answerCounts.choice, n: answerCounts.n }).from(answerCounts).where(eq(answerCounts.roundId, roundId)));
+		// Written answers only: a round answered once keeps its one answer sealed (S6).
+		await tx
+			.update(roundTallies)
+			.set({ publishedN: sql`${roundTallies.n} - coalesce((select ${heldAnswers.members} from ${heldAnswers} where ${heldAnswers.roundId} = ${roundId}), 0)` })
+			.where(eq(roundTallies.roundId, roundId));
+		return true;
+	});
 }
 
 /** Closes every round whose auto-close time has passed; returns their ids. */
