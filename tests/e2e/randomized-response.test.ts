@@ -89,6 +89,8 @@ describe('randomized response from phone to results (privacy: the server never s
 			}
 			// Every student answers "Helemaal eens" (5) to the sensitive question.
 			await page.locator('fieldset.question').nth(0).locator('label.choice').nth(4).click();
+			// With JavaScript the page is a stepper: on to the second question.
+			await page.locator('.step-nav button', { hasText: /^(Volgende|Next)$/ }).click();
 			await page.locator('fieldset.question').nth(1).locator('label.choice').nth(1).click();
 			await page.locator('main form button[type=submit]').click();
 			const receipt = page.locator('[data-thanks-view]');
