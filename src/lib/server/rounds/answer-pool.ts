@@ -74,9 +74,11 @@ export async function flush(tx: Database, roundId: string): Promise<void> {
 		if (count) count.n += 1;
 		else counts.set(key, { questionId, choice, n: 1 });
 	}
-	await tx
-		.insert(answerCounts)
-		.values([...counts.values()].map((count) => ({ roundId, ...count })))
-		.onConflictDoUpdate({ target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice], set: { n: sql`${answerCounts.n} + excluded.n` } });
+	if (counts.size > 0) {
+		await tx
+			.insert(answerCounts)
+			.values([...counts.values()].map((count) => ({ roundId, ...count })))
+			.onConflictDoUpdate({ target: [answerCounts.roundId, answerCounts.questionId, answerCounts.choice], set: { n: sql`${answerCounts.n} + excluded.n` } });
+	}
 	await tx.delete(heldAnswers).where(eq(heldAnswers.roundId, roundId));
 }
