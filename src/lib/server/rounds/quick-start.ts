@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { groups, questionnaireVersions, roundTallies, rounds } from '../db/schema';
 import { versionChoices } from './choices';
-import { isOpen } from './rounds';
+import { isOpen, open as openRound } from './rounds';
 
 /**
  * The teacher's fast path (issue 16): a round started from the dashboard in one step, with
@@ -49,4 +49,19 @@ export async function openRoundsOf(db: Database, groupIds: string[]) {
 		.where(and(inArray(rounds.groupId, groupIds), isOpen))
 		.orderBy(rounds.openedAt);
 	return new Map(rows.map(({ groupId, ...round }) => [groupId, round]));
+}
+
+/**
+ * A round in one step, for the projector: the group's open round if it has one (a second click
+ * or a reload starts nothing new), else a new one with the quick-start questionnaire and the
+ * group's size as its cap, as on the full page (issue 15, padding). Null: no questionnaire to
+ * choose from, which the full new-round page explains. The caller checks that the actor may run
+ * the group's rounds.
+ */
+export async function openOrStart(db: Database, actorId: string, group: { id: string; schoolId: string; size: number | null }): Promise<string | null> {
+	const open = (await openRoundsOf(db, [group.id])).get(group.id);
+	if (open) return open.id;
+	const versionId = await quickStartVersion(db, actorId, group.schoolId, group.id);
+	if (!versionId) return null;
+	return (await openRound(db, { groupId: group.id, versionId, openedBy: actorId, cap: group.size })).id;
 }

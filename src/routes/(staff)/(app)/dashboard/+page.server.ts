@@ -46,22 +46,12 @@ async function runnableGroup(actor: Actor, form: FormData) {
 }
 
 export const actions: Actions = {
-	/**
-	 * A round in one step, to the projector: the group's open round if it has one (a second
-	 * click or a reload starts nothing new), else a new one with the quick-start questionnaire;
-	 * with none to choose, the full new-round page says why.
-	 */
+	/** A round in one step, to the projector; with no questionnaire to choose, the full new-round page says why. */
 	start: async ({ locals, request }) => {
 		const actor = locals.user!;
 		const group = await runnableGroup(actor, await request.formData());
-		const db = database();
-		const open = (await quickStart.openRoundsOf(db, [group.id])).get(group.id);
-		if (open) redirect(303, localizeHref(`/rounds/${open.id}`));
-		const versionId = await quickStart.quickStartVersion(db, actor.id, group.schoolId, group.id);
-		if (!versionId) redirect(303, localizeHref(`/groups/${group.id}/rounds/new`));
-		// The group's size is the default cap, as on the full page (issue 15, padding).
-		const round = await rounds.open(db, { groupId: group.id, versionId, openedBy: actor.id, cap: group.size ?? null });
-		redirect(303, localizeHref(`/rounds/${round.id}`));
+		const roundId = await quickStart.openOrStart(database(), actor.id, group);
+		redirect(303, localizeHref(roundId ? `/rounds/${roundId}` : `/groups/${group.id}/rounds/new`));
 	},
 	close: async ({ locals, request }) => {
 		const parsed = parseForm(roundForm, await request.formData());
