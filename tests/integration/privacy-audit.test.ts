@@ -8,7 +8,7 @@ import { seedDemo } from '../../src/cli/demo';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import type { Database } from '../../src/lib/server/db/client';
 import { hashToken } from '../../src/lib/server/auth/tokens';
-import { groups, memberships, schools } from '../../src/lib/server/db/schema';
+import { groups, heldAnswers, memberships, schools } from '../../src/lib/server/db/schema';
 import { checkSchoolData } from '../../src/lib/server/privacy-audit/data-check';
 import * as ballots from '../../src/lib/server/rounds/ballots';
 import { applyBatch } from '../../src/lib/server/rounds/batch-writer';
@@ -78,7 +78,7 @@ describe.each(engines)('the privacy self-test on %s', (engine) => {
 		const html = await nl.text();
 		expect(html).toContain('Alle controles zijn in orde.');
 		expect(html).not.toContain('NIET in orde');
-		for (const id of ['schema.columns', 'schema.names', 'schema.addresses', 'instance.cookies', 'instance.csp', 'instance.third_party', 'data.k_rule', 'data.terms', 'data.padding']) {
+		for (const id of ['schema.columns', 'schema.names', 'schema.addresses', 'instance.cookies', 'instance.csp', 'instance.third_party', 'data.k_rule', 'data.terms', 'data.padding', 'data.held_sealed']) {
 			expect(html).toContain(`data-check="${id}"`);
 		}
 		// The demo has a group below k in every round: those rounds are counted as hidden.
@@ -160,6 +160,27 @@ describe('each check of the privacy self-test fails on what it exists to catch',
 			expect((await checkSchoolData(handle.db, school.id)).find((c) => c.id === 'data.padding')!.ok).toBe(false);
 			await handle.db.update(groups).set({ size: 6 }).where(eq(groups.id, group.id));
 			expect((await checkSchoolData(handle.db, school.id)).find((c) => c.id === 'data.padding')!.ok).toBe(true);
+		} finally {
+			await handle.destroy();
+		}
+	});
+
+	it('S6: the held-answers check passes on sealed pools and fails on readable or overfull ones', async () => {
+		const handle = await openTestDatabase('pglite');
+		try {
+			const { school, group, teacher } = await paddedSchool(handle.db);
+			const version = await createQuestionnaireVersion(handle.db, school.id, [{ type: 'agree5' }]);
+			const round = await rounds.open(handle.db, { groupId: group.id, versionId: version.versionId, openedBy: teacher.id });
+			const three = await Promise.all(
+				[1, 2, 3].map(async (value) => ({ roundId: round.id, ballotHash: hashToken((await ballots.issue(handle.db, round.id))!), increments: [{ questionId: version.questions[0]!.id, choice: String(value) }] }))
+			);
+			await applyBatch(handle.db, three);
+			const held = async () => (await checkSchoolData(handle.db, school.id)).find((c) => c.id === 'data.held_sealed')!;
+			expect(await held()).toMatchObject({ ok: true, findings: [] });
+			await handle.db.update(heldAnswers).set({ sealed: JSON.stringify([[[version.questions[0]!.id, '1']]]) }).where(eq(heldAnswers.roundId, round.id));
+			expect((await held()).findings).toEqual([expect.stringMatching(/^Groep 5, \d{4}-\d{2}-\d{2}: held answers stored unsealed$/)]);
+			await handle.db.update(heldAnswers).set({ sealed: 'v1.aaaa.bbbb.cccc', members: 9 }).where(eq(heldAnswers.roundId, round.id));
+			expect((await held()).findings).toEqual([expect.stringMatching(/: 9 answers held \(at most 3, never more than answered\)$/)]);
 		} finally {
 			await handle.destroy();
 		}

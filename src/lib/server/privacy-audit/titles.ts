@@ -35,6 +35,10 @@ export const checkTitles: Record<string, Record<Locale, string>> = {
 		nl: 'Geen ronde heeft meer antwoorden dan haar groep leerlingen heeft (niemand antwoordde voor anderen)',
 		en: 'No round has more answers than its group has students (nobody answered for others)'
 	},
+	'data.held_sealed': {
+		nl: 'Antwoorden die wachten tot ze samen met die van anderen worden opgeteld, staan versleuteld en met hoogstens een paar per ronde in de database (S6)',
+		en: 'Answers waiting to be added up together with others\' are stored encrypted, a few per round at most (S6)'
+	},
 	'data.terms': {
 		nl: 'Geen woord van één leerling en geen woord dat op contactgegevens lijkt is zichtbaar (S7)',
 		en: 'No word of a single student and no word that looks like contact data is visible (S7)'
