@@ -65,6 +65,8 @@ let acknowledged = 0;
 let acknowledgedInWindow = 0;
 /** @type {number[]} */
 const latencies = [];
+/** Join latencies, only reported: a student's cycle is join then answer, so in a closed loop both set the rate. @type {number[]} */
+const joinLatencies = [];
 /** @type {Record<string, number>} */
 const refusals = {};
 let networkErrors = 0;
@@ -79,7 +81,9 @@ async function virtualStudent(student) {
 		const code = options.codes[round];
 		round = (round + options.concurrency) % options.codes.length;
 		try {
+			const joinSent = performance.now();
 			const joined = await post(student, '/api/v1/join', { code });
+			if (joinSent >= measureFrom && joinSent <= stopAt) joinLatencies.push(performance.now() - joinSent);
 			if (joined.status !== 200) {
 				refuse(`join ${joined.status}`);
 				continue;
@@ -112,8 +116,9 @@ await Promise.all(Array.from({ length: options.concurrency }, (_, i) => virtualS
 for (const agent of agents) agent.destroy();
 
 latencies.sort((a, b) => a - b);
-/** @param {number} p */
-const percentile = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] : NaN);
+joinLatencies.sort((a, b) => a - b);
+/** @param {number} p @param {number[]} sorted */
+const percentile = (p, sorted = latencies) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 process.stdout.write(
 	JSON.stringify({
 		acknowledged,
@@ -123,6 +128,8 @@ process.stdout.write(
 		p95: percentile(95),
 		p99: percentile(99),
 		max: latencies.at(-1) ?? NaN,
+		joinP50: percentile(50, joinLatencies),
+		joinP99: percentile(99, joinLatencies),
 		refusals,
 		networkErrors,
 		cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6

@@ -74,7 +74,7 @@ function cpuSeconds(/** @type {number} */ pid) {
 }
 
 /**
- * @typedef {{ acknowledged: number; acknowledgedInWindow: number; perSecond: number; p50: number; p95: number; p99: number; max: number;
+ * @typedef {{ acknowledged: number; acknowledgedInWindow: number; perSecond: number; p50: number; p95: number; p99: number; max: number; joinP50: number; joinP99: number;
  *   refusals: Record<string, number>; networkErrors: number; cpuSeconds: number; peakRss: number; serverCores: number; serverCpuMs: number; loadCores: number }} Load
  */
 
@@ -191,7 +191,7 @@ function describe({ shape, students, load, count, database }) {
 		? `; acknowledged ${load.acknowledged}, counted ${count.submissions} (${count.answers} answers) ${count.exact ? 'OK' : `MISMATCH (lost ${count.lost}, counted without acknowledgement ${count.extra})`}`
 		: '';
 	return (
-		`${shape} @${students}: ${Math.round(load.perSecond)} sub/s, p50 ${ms(load.p50)}, p95 ${ms(load.p95)}, p99 ${ms(load.p99)}, max ${ms(load.max)}, ` +
+		`${shape} @${students}: ${Math.round(load.perSecond)} sub/s, p50 ${ms(load.p50)}, p95 ${ms(load.p95)}, p99 ${ms(load.p99)}, max ${ms(load.max)} (join p50 ${ms(load.joinP50)}, p99 ${ms(load.joinP99)}), ` +
 		`RSS ${mb(load.peakRss)}; CPU cores: ${server} ${load.serverCores.toFixed(2)} (${load.serverCpuMs.toFixed(2)} ms/sub), generator ${load.loadCores.toFixed(2)}` +
 		(database ? `; PostgreSQL backends ${database.cpuMs.toFixed(2)} ms/sub, WAL ${kb(database.walBytes)}/sub, ${database.commits.toFixed(3)} commits/sub` : '') +
 		`${counts}; refusals ${JSON.stringify(load.refusals)}, network errors ${load.networkErrors}`

@@ -5,7 +5,7 @@ import { rowsOf } from '../db/rows';
 import { rowCounts, sequenceColumns, tablesInLoadOrder } from './catalog';
 import { BackupError, backupEnd, backupHeader, rowLinePrefix, type BackupHeader, type BackupProgress } from './format';
 
-/** Rows per insert: one JSON parameter each (db/json-rows.ts has why). */
+/** Rows per insert: one JSON parameter each (a batch as separate drizzle parameters costs more CPU to build than to run; docs/performance.md). */
 const INSERT_ROWS = 1000;
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
