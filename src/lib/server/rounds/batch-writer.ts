@@ -88,7 +88,7 @@ function remember(roundId: string, pool: KnownPool) {
 }
 
 /**
- * One batch, applied by `apply_answer_batch` (drizzle/0006): returns one outcome per
+ * One batch, applied by `apply_answer_batch` (drizzle/0006, its latest body in 0008): returns one outcome per
  * submission, in order. The function applies the batch only when the submissions the server
  * planned with, and the pools it planned from, are exactly the ones it finds. That is the first
  * call, unless a ballot was used, a round closed or filled up, or another instance changed a
