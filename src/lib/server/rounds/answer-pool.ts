@@ -39,21 +39,46 @@ export function plan(held: Member[], arriving: Member[]): { write: Member[]; kee
 	return { write: all.slice(0, all.length - keeping), keep: all.slice(all.length - keeping) };
 }
 
-type StoredMember = Array<[questionId: string, choice: string]>;
+/**
+ * What is sealed: each question id once, and each member as a flat list of (question's place in
+ * that list, choice) pairs. A round's pool is rewritten by nearly every batch that touches the
+ * round, so its size is paid in encryption, in the bytes sent to the database and parsed there,
+ * and in WAL: this is less than half of one [question id, choice] pair per increment.
+ */
+interface StoredPool {
+	q: string[];
+	m: Array<Array<number | string>>;
+}
+/** How the first release of the pools (migration 0006) sealed them; still opened. */
+type StoredMembers = Array<Array<[questionId: string, choice: string]>>;
 
 export function sealPool(members: Member[]): string {
-	const stored: StoredMember[] = members.map((member) => member.map(({ questionId, choice }) => [questionId, choice]));
+	const places = new Map<string, number>();
+	const m = members.map((member) =>
+		member.flatMap(({ questionId, choice }) => {
+			let place = places.get(questionId);
+			if (place === undefined) places.set(questionId, (place = places.size));
+			return [place, choice];
+		})
+	);
+	const stored: StoredPool = { q: [...places.keys()], m };
 	return sealedBox.seal(poolKey(), JSON.stringify(stored));
 }
 
 export function openPool(sealed: string): Member[] {
-	let stored: StoredMember[];
+	let stored: StoredPool | StoredMembers;
 	try {
 		stored = JSON.parse(sealedBox.open(poolKey(), sealed));
 	} catch {
 		throw new Error('Held answers could not be opened: ANSWER_POOL_KEY (or DATA_DIR/answer-pool.key) is not the key they were sealed with');
 	}
-	return stored.map((member) => member.map(([questionId, choice]) => ({ questionId, choice })));
+	if (Array.isArray(stored)) return stored.map((member) => member.map(([questionId, choice]) => ({ questionId, choice })));
+	const { q, m } = stored;
+	return m.map((pairs) => {
+		const member: Member = [];
+		for (let i = 0; i < pairs.length; i += 2) member.push({ questionId: q[pairs[i] as number]!, choice: pairs[i + 1] as string });
+		return member;
+	});
 }
 
 /**
