@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytesFromPool } from './random-pool';
 
 /**
  * Authenticated encryption (AES-256-GCM) of short texts under a 32-byte key kept outside the
@@ -7,7 +8,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  */
 
 export function seal(key: Buffer, plain: string): string {
-	const iv = randomBytes(12);
+	const iv = randomBytesFromPool(12);
 	const cipher = createCipheriv('aes-256-gcm', key, iv);
 	const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
 	return ['v1', iv, ciphertext, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');

@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import { preparedPer } from '../db/prepared';
 import { ballots, roundTallies, rounds, tans } from '../db/schema';
 import { hashToken } from '../auth/tokens';
+import { randomBytesFromPool } from '../crypto/random-pool';
 import { isOpen } from './rounds';
 
 /**
@@ -34,8 +35,7 @@ export function roundOfToken(token: string): string | null {
 }
 
 function newToken(roundId: string): string {
-	const random = new Uint8Array(16);
-	crypto.getRandomValues(random);
+	const random = randomBytesFromPool(16);
 	return `${encodeBase64urlNoPadding(uuidToBytes(roundId))}.${encodeBase64urlNoPadding(random)}`;
 }
 
