@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { serverEntry, root } from '../scripts/build-if-stale.js';
+import { serverNodeFlags } from '../scripts/server-node-flags.js';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -74,7 +75,7 @@ export function benchHarness(adminUrl, prefix) {
 		async startServer(env = {}, entry = serverEntry, nodeArgs = []) {
 			const port = String(await freePort());
 			const all = { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: port, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: url.href, MIGRATIONS_DIR: path.join(root, 'drizzle'), LOG_LEVEL: 'warn', ...env };
-			const child = spawn(process.execPath, [...nodeArgs, entry], {
+			const child = spawn(process.execPath, [...serverNodeFlags, ...nodeArgs, entry], {
 				cwd: root,
 				env: Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)),
 				stdio: ['ignore', 'pipe', 'pipe']

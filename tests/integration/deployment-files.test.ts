@@ -8,6 +8,7 @@ import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configVariables } from '../../src/lib/server/config';
+import { serverNodeFlags } from '../../scripts/server-node-flags.js';
 import { caddyUnavailable } from '../helpers/caddy';
 
 /**
@@ -19,6 +20,17 @@ import { caddyUnavailable } from '../helpers/caddy';
  */
 
 const read = (file: string) => readFile(path.resolve(file), 'utf8');
+
+describe("the server's node flags (scripts/server-node-flags.js)", () => {
+	const flags = serverNodeFlags.join(' ');
+
+	it('are the same for npm start, the systemd unit of docs/operations.md and the README', async () => {
+		const { scripts } = JSON.parse(await read('package.json')) as { scripts: Record<string, string> };
+		expect(scripts.start).toBe(`node ${flags} scripts/start.js`);
+		expect(await read('docs/operations.md')).toContain(`ExecStart=/usr/bin/node ${flags} server.js`);
+		expect(await read('README.md')).toContain(`node ${flags} server.js`);
+	});
+});
 
 describe('the Dockerfile', () => {
 	it('parses cleanly and builds in one stage, runs from another', async () => {
@@ -36,7 +48,7 @@ describe('the Dockerfile', () => {
 		const copied = of('COPY').map((args) => args.replace('--from=build ', '').split(/\s+/).slice(0, -1)).flat();
 		expect(copied.sort()).toEqual(['/app/build', '/app/build-cli', '/app/drizzle', '/app/node_modules', '/app/package-lock.json', '/app/package.json', '/app/patches', '/app/server.js']);
 		expect(of('HEALTHCHECK').join(' ')).toMatch(/\/healthz/);
-		expect(of('CMD')).toEqual(['["node", "server.js"]']);
+		expect(of('CMD')).toEqual([JSON.stringify(['node', ...serverNodeFlags, 'server.js']).replaceAll(',', ', ')]);
 		expect(of('STOPSIGNAL')).toEqual(['SIGTERM']);
 		const settings = instructions.filter((i) => i.getKeyword() === 'ENV' || i.getKeyword() === 'ARG').map((i) => i.getArgumentsContent()!).join(' ');
 		expect(settings).not.toMatch(/PASSWORD|SECRET|TOKEN|DATABASE_URL|SMTP_URL/i);
