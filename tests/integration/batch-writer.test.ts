@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/lib/server/auth/tokens';
+import { rowsOf } from '../../src/lib/server/db/rows';
 import { answerCounts, ballots, roundTallies } from '../../src/lib/server/db/schema';
 import { toIncrements, type Increment } from '../../src/lib/server/rounds/answers';
 import * as ballotsModule from '../../src/lib/server/rounds/ballots';
@@ -168,5 +169,30 @@ describe.each(engines)('batch writer on %s', (engine) => {
 		expect(n).toBe(60);
 		// Two questions, one value each: two counter rows for sixty students.
 		expect(rows).toHaveLength(2);
+	});
+
+	it('reads the ballots of a batch by their key, never the whole table (drizzle/0008: its dead rows made each batch read it twice)', async () => {
+		// A school's morning: thousands of ballots issued, most of them consumed since.
+		await handle.db.execute(sql`insert into ballots (token_hash, round_id) select md5(i::text), ${roundId}::uuid from generate_series(1, 5000) as i`);
+		await handle.db.execute(sql`analyze ballots`);
+		const hashes = await Promise.all(Array.from({ length: 20 }, ballot));
+		const submissions = JSON.stringify(hashes.map((h) => ({ h, r: roundId, c: true })));
+		const sums = JSON.stringify({ r: [roundId], q: [questionIds[0]], c: [[0, 0, '3', 20]] });
+		const pools = JSON.stringify([{ r: roundId, o: null, n: null, m: 0 }]);
+		// The table's scan counters as this session sees them, before it commits (PGlite may still
+		// hold counts of earlier statements there: hence before and after).
+		const ballotScans = async (tx: Pick<typeof handle.db, 'execute'>) => {
+			const [row] = await rowsOf<{ seq: number; idx: number }>(tx, sql`select seq_scan::integer as seq, idx_scan::integer as idx from pg_stat_xact_user_tables where relname = 'ballots'`);
+			return row ?? { seq: 0, idx: 0 };
+		};
+		const [before, after] = await handle.db.transaction(async (tx) => {
+			const scansBefore = await ballotScans(tx);
+			const [applied] = await rowsOf<{ result: { o: string[] } }>(tx, sql`select apply_answer_batch(${submissions}::json, ${sums}::json, ${pools}::json) as result`);
+			expect(applied!.result.o).toEqual(hashes.map(() => 'counted'));
+			return [scansBefore, await ballotScans(tx)];
+		});
+		expect(after!.seq - before!.seq).toBe(0);
+		expect(after!.idx - before!.idx).toBeGreaterThanOrEqual(20);
+		expect((await counts()).n).toBe(20);
 	});
 });
