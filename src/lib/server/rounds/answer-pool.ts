@@ -43,7 +43,8 @@ export function plan(held: Member[], arriving: Member[]): { write: Member[]; kee
  * What is sealed: each question id once, and each member as a flat list of (question's place in
  * that list, choice) pairs. A round's pool is rewritten by nearly every batch that touches the
  * round, so its size is paid in encryption, in the bytes sent to the database and parsed there,
- * and in WAL: this is less than half of one [question id, choice] pair per increment.
+ * and in WAL: this takes less than half the bytes of the first format, a [question id, choice]
+ * pair per answer.
  */
 interface StoredPool {
 	q: string[];
