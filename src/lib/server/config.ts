@@ -53,7 +53,7 @@ const schema = z.object({
 	// The batch writer (PRIVACY.md S6): how long a submission waits for others, the largest
 	// batch, and how many batches may be written at once.
 	BATCH_WINDOW_MS: z.coerce.number().int().min(1).max(1000).default(10),
-	BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+	BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(5000).default(64),
 	BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
 	// How far V8 lets the heap grow past what is live before a full collection, in percent;
 	// 0 leaves it to V8 (about 300 on a large machine). docs/performance.md has the trade.
