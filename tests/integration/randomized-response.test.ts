@@ -125,13 +125,19 @@ describe.each(engines)('randomized response through the real server on %s', (eng
 		expect(estimates.epsilon).toBe(1.1);
 		expect(estimates.keptPercent).toBe(42.9);
 		// Everyone answered 5: the estimate recovers it from counters where 5 is well under half.
+		// At n = 280 the estimate of 100 % has a standard deviation of about 10 points, so the
+		// bounds are the 1-in-100,000 quantiles of 300,000 simulated rounds (the first version of
+		// this test asked for more and failed about one run in four).
 		const five = estimates.estimates.find((e) => e.choice === '5')!;
-		expect(five.share).toBeGreaterThan(80);
-		expect(five.high).toBe(100);
-		expect(five.low).toBeGreaterThan(60);
-		expect(safe!.distribution.find((d) => d.choice === '5')!.share).toBeLessThan(60);
+		const counted = safe!.distribution.find((d) => d.choice === '5')!.share;
+		expect(counted).toBeLessThan(60);
+		expect(five.share).toBeGreaterThan(50);
+		expect(five.share - counted).toBeGreaterThan(20);
+		expect(five.low).toBeGreaterThan(35);
+		expect(five.high).toBeGreaterThan(75);
 		expect(estimates.estimates.reduce((sum, e) => sum + e.share, 0)).toBeCloseTo(100, 0);
-		expect(safe!.mean).toBeGreaterThan(4.3);
+		// The counters alone average about 3.6.
+		expect(safe!.mean).toBeGreaterThan(3.5);
 		const csv = roundResultsCsv(results!).split('\r\n');
 		expect(csv).toContain('question,choice,label,estimate_percent,ci95_low_percent,ci95_high_percent');
 		expect(csv).toContain(`1,5,Helemaal eens,${five.share},${five.low},${five.high}`);
